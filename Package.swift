@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// System libraries come from Debian's -dev packages through pkg-config; `.ci/run` installs them.
+let package = Package(
+    name: "barrelman",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "barrelman", targets: ["App"]),
+        .library(name: "KubeAPI", targets: ["KubeAPI"]),
+        .library(name: "TestAPIServer", targets: ["TestAPIServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        // curl_easy_setopt/getinfo/curl_multi_setopt are variadic: Swift needs typed wrappers.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+
+        // MARK: barrelman
+        .target(
+            name: "KubeAPI",
+            dependencies: [
+                "CCurl", "CCurlShim", "CJansson",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+        .target(
+            name: "Providers",
+            dependencies: ["KubeAPI", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Controllers",
+            dependencies: ["KubeAPI", "Providers", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "App",
+            dependencies: [
+                "KubeAPI", "Providers", "Controllers", "TestAPIServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: a kube-apiserver for tests and the demo; shares no code with the client on purpose
+        .target(
+            name: "TestAPIServer",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: tests
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer"]),
+        .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
+    ]
+)
