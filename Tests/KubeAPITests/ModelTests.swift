@@ -441,6 +441,12 @@ private func roundTrip<T: JSONCodable & Equatable>(_ value: T) throws -> T {
         ) {
             try JSONDocument.decode(ServiceEvent.self, from: #"{"type":"SYNC","object":{}}"#)
         }
+        #expect(
+            throws: JSONDecodingError(
+                path: ["type"], "unknown watch event type of JSON type integer, expected ADDED, MODIFIED, DELETED, BOOKMARK or ERROR")
+        ) {
+            try JSONDocument.decode(ServiceEvent.self, from: #"{"type":1,"object":{}}"#)
+        }
         #expect(throws: JSONDecodingError(path: ["type"], "required field is missing")) {
             try JSONDocument.decode(ServiceEvent.self, from: #"{"object":{}}"#)
         }

@@ -57,7 +57,7 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
                 throw error.under("object")
             }
         } else {
-            let found = (try? type.string()).map { "\"\($0)\"" } ?? "a \(type.kind)"
+            let found = (try? type.string()).map { "\"\($0)\"" } ?? "of JSON type \(type.kind)"
             throw JSONDecodingError(
                 path: ["type"],
                 "unknown watch event type \(found), expected ADDED, MODIFIED, DELETED, BOOKMARK or ERROR")
