@@ -131,7 +131,8 @@ extension KubeClient {
         let text = String(decoding: response.errorBody.prefix(200), as: UTF8.self)
             .split(whereSeparator: \.isNewline).joined(separator: " ")
         let message = "the server responded with HTTP \(response.status)" + (text.isEmpty ? "" : ": \(text)")
-        return Status(status: "Failure", message: message, reason: Self.reason(forHTTPStatus: response.status), code: response.status)
+        return Status(status: "Failure", message: message, reason: Self.reason(forHTTPStatus: response.status),
+            code: Int32(response.status))
     }
 
     private func report(_ call: APICall, code: Int?, since started: ContinuousClock.Instant) {
