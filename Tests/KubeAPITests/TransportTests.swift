@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -98,6 +99,35 @@ struct TransportTests {
         #expect(anonymous.headers["x-client-cn"] == nil)
     }
 
+    @Test func caAndClientCertificateCanComeFromFiles() async throws {
+        let fixture = try await ServerFixture(requestClientCertificates: true)
+        defer { fixture.tearDown() }
+        let client = try fixture.ca.issueClientCertificate(commonName: "bob")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("transport-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let caFile = directory.appendingPathComponent("ca.crt")
+        let certificateFile = directory.appendingPathComponent("client.crt")
+        let keyFile = directory.appendingPathComponent("client.key")
+        try Data(fixture.ca.certificatePEM).write(to: caFile)
+        try Data(client.certificatePEM).write(to: certificateFile)
+        try Data(client.privateKeyPEM).write(to: keyFile)
+
+        var request = fixture.request("GET", "/echo")
+        request.tls = TLSSettings(caFile: caFile.path, clientCertificateFile: certificateFile.path, clientKeyFile: keyFile.path)
+        let response = try await fixture.transport.send(request)
+        #expect(response.headers["x-client-cn"] == "bob")
+    }
+
+    @Test func insecureSkipVerifyAcceptsAnUntrustedServer() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.tearDown() }
+
+        var request = fixture.request("GET", "/echo")
+        request.tls = TLSSettings(caPEM: try TestCertificateAuthority.generate().certificatePEM, insecureSkipVerify: true)
+        #expect(try await fixture.transport.send(request).status == 200)
+    }
+
     // MARK: failures
 
     @Test func aRequestSlowerThanItsTimeoutFailsWithTimedOut() async throws {
@@ -185,6 +215,27 @@ struct TransportTests {
         }
         #expect(error?.kind == "interrupted")
         #expect(String(decoding: received, as: UTF8.self) == "partial\n")
+    }
+
+    @Test func aLargeBodyReadByASlowConsumerArrivesCompleteAndInOrder() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.tearDown() }
+
+        var request = fixture.request("GET", "/large")
+        request.timeout = nil
+        let response = try await fixture.transport.stream(request)
+        // Not reading for a moment lets the backlog pass the pause threshold, so pause/resume runs.
+        try await Task.sleep(for: .milliseconds(300))
+        var total = 0
+        var inOrder = true
+        for try await chunk in response.body {
+            for byte in chunk where byte != UInt8(truncatingIfNeeded: (total / TestEndpoints.largeChunkSize)) {
+                inOrder = false
+            }
+            total += chunk.count
+        }
+        #expect(total == TestEndpoints.largeChunkSize * TestEndpoints.largeChunkCount)
+        #expect(inOrder)
     }
 
     @Test func cancellingTheConsumingTaskAbortsTheStream() async throws {
@@ -320,6 +371,8 @@ private final class TestEndpoints: ServerRequestHandler {
     let firstChunkReceived = Atomic<Bool>(false)
     let lastChunkWaitedForClient = Atomic<Bool>(false)
     private let last = Mutex<ServerRequest?>(nil)
+    static let largeChunkSize = 64 << 10
+    static let largeChunkCount = 192
 
     var lastRequest: ServerRequest? {
         last.withLock { $0 }
@@ -361,6 +414,14 @@ private final class TestEndpoints: ServerRequestHandler {
                     }
                 }
                 continuation.onTermination = { _ in ticker.cancel() }
+            }))
+        case "/large":
+            let counter = ChunkCounter()
+            // Produced on demand, so the server only runs ahead of the client as far as the network lets it.
+            return ServerResponse(status: 200, body: .stream(AsyncStream {
+                let index = counter.next()
+                guard index < Self.largeChunkCount else { return nil }
+                return .data([UInt8](repeating: UInt8(truncatingIfNeeded: index), count: Self.largeChunkSize))
             }))
         default:
             return ServerResponse(status: 404, body: .bytes(Array("not found".utf8)))
@@ -404,6 +465,15 @@ private func transportError<T>(_ body: () async throws -> T) async -> TransportE
         return error
     } catch {
         return .other(code: -1, message: "not a TransportError: \(error)")
+    }
+}
+
+/// Hands out 0, 1, 2, ... across tasks.
+private final class ChunkCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func next() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 }
 
