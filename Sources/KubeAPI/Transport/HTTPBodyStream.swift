@@ -1,7 +1,10 @@
 /// A response whose body is still arriving.
 public struct HTTPStreamingResponse: Sendable {
+    /// The final HTTP status (interim 1xx responses are skipped).
     public let status: Int
+    /// The response headers.
     public let headers: HTTPHeaders
+    /// The body, delivered chunk by chunk.
     public let body: HTTPBodyStream
 }
 

@@ -1,13 +1,24 @@
 import CCurl
 import CCurlShim
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Translates an `HTTPRequest` into easy-handle options: method, body, headers, timeouts, TLS, proxy.
 extension CurlTransfer {
     func applyOptions(of request: HTTPRequest, connectTimeout: Duration) throws(TransportError) {
         var url = request.url
+        var noProxy = ["localhost", "127.0.0.1", "::1"]
         if let serverName = request.tls.serverName, !serverName.isEmpty {
             let route = try Self.serverNameRoute(url: request.url, serverName: serverName)
             url = route.url
+            // libcurl decides about proxying by the URL's (rewritten) host; loopback stays direct.
+            if route.realHostIsLoopback {
+                noProxy.append(serverName)
+            }
             connectToList = curl_slist_append(nil, route.connectTo)
             try set(CURLOPT_CONNECT_TO, pointer: connectToList, "tls-server-name routing")
         }
@@ -26,6 +37,9 @@ extension CurlTransfer {
         try applyTLS(request.tls)
         if let proxyURL = request.proxyURL, !proxyURL.isEmpty {
             try set(CURLOPT_PROXY, string: proxyURL, "proxy")
+        } else {
+            // Like client-go, honour the *_proxy environment but never proxy loopback addresses.
+            try set(CURLOPT_NOPROXY, string: Self.noProxyList(noProxy), "no-proxy list")
         }
     }
 
@@ -99,9 +113,16 @@ extension CurlTransfer {
         }
     }
 
+    private static func noProxyList(_ hosts: [String]) -> String {
+        let fromEnvironment = (getenv("NO_PROXY") ?? getenv("no_proxy")).map { String(cString: $0) } ?? ""
+        return (hosts + (fromEnvironment.isEmpty ? [] : [fromEnvironment])).joined(separator: ",")
+    }
+
     /// To verify against `serverName` while connecting to the URL's real address, the URL names the server
     /// and CONNECT_TO sends that name's connections to the real host and port.
-    static func serverNameRoute(url: String, serverName: String) throws(TransportError) -> (url: String, connectTo: String) {
+    static func serverNameRoute(
+        url: String, serverName: String
+    ) throws(TransportError) -> (url: String, connectTo: String, realHostIsLoopback: Bool) {
         guard let handle = curl_url() else {
             throw .other(code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "could not parse the server URL")
         }
@@ -115,7 +136,8 @@ extension CurlTransfer {
             throw .tls("tls-server-name \"\(serverName)\" is not a valid host name")
         }
         let rewritten = try urlPart(handle, CURLUPART_URL, flags: 0)
-        return (rewritten, "\(serverName):\(port):\(host):\(port)")
+        let isLoopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]"
+        return (rewritten, "\(serverName):\(port):\(host):\(port)", isLoopback)
     }
 
     private static func urlPart(_ handle: OpaquePointer, _ part: CURLUPart, flags: UInt32) throws(TransportError) -> String {
