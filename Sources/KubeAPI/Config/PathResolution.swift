@@ -1,0 +1,30 @@
+import Foundation
+
+/// Where relative paths in kubeconfigs point: the folder of the file that mentions them, as kubectl does.
+enum PathResolution {
+    /// `path` made absolute against `folder`, with `~/` expanded against `home`.
+    static func resolve(_ path: String, against folder: String, home: String? = nil) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "~" || path.hasPrefix("~/"), let home = home ?? homeDirectory() {
+            return home + path.dropFirst()
+        }
+        var relative = Substring(path)
+        while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
+        return folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
+    }
+
+    /// A path given on the command line or in KUBECONFIG: relative to the working directory.
+    static func absolute(_ path: String, home: String?) -> String {
+        resolve(path, against: FileManager.default.currentDirectoryPath, home: home)
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return FileManager.default.currentDirectoryPath }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func homeDirectory() -> String? {
+        let home = NSHomeDirectory()
+        return home.isEmpty ? nil : home
+    }
+}
