@@ -4,7 +4,7 @@ import PackageDescription
 // System libraries come from Debian's -dev packages through pkg-config; `.ci/run` installs them.
 let package = Package(
     name: "barrelman",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "barrelman", targets: ["App"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),

@@ -1,5 +1,8 @@
 import Yams
 
+/// Yams' node; `Node` alone is the Kubernetes Node model in this module.
+typealias YAMLNode = Yams.Node
+
 /// Turns one kubeconfig's YAML into a `KubeconfigFile`. Errors name the file and the field's YAML path and line,
 /// never a value (values may be tokens).
 struct KubeconfigParser {
@@ -14,7 +17,7 @@ struct KubeconfigParser {
     }
 
     func parse(_ text: String) throws(ConfigError) -> KubeconfigFile {
-        let root: Node?
+        let root: YAMLNode?
         do {
             root = try Yams.compose(yaml: text)
         } catch {
@@ -32,7 +35,7 @@ struct KubeconfigParser {
 
     // MARK: sections
 
-    private func parseCluster(_ node: Node.Mapping, at field: String) throws(ConfigError) -> KubeconfigCluster {
+    private func parseCluster(_ node: YAMLNode.Mapping, at field: String) throws(ConfigError) -> KubeconfigCluster {
         var cluster = KubeconfigCluster()
         cluster.server = try string(node["server"], at: "\(field).server")
         cluster.certificateAuthority = try filePath(node["certificate-authority"], at: "\(field).certificate-authority")
@@ -45,7 +48,7 @@ struct KubeconfigParser {
         return cluster
     }
 
-    private func parseUser(_ node: Node.Mapping, at field: String) throws(ConfigError) -> KubeconfigUser {
+    private func parseUser(_ node: YAMLNode.Mapping, at field: String) throws(ConfigError) -> KubeconfigUser {
         var user = KubeconfigUser()
         user.token = try string(node["token"], at: "\(field).token")
         user.tokenFile = try filePath(node["tokenFile"], at: "\(field).tokenFile")
@@ -65,7 +68,7 @@ struct KubeconfigParser {
         return user
     }
 
-    private func parseExec(_ node: Node.Mapping, at field: String) throws(ConfigError) -> KubeconfigExec {
+    private func parseExec(_ node: YAMLNode.Mapping, at field: String) throws(ConfigError) -> KubeconfigExec {
         var exec = KubeconfigExec()
         exec.apiVersion = try string(node["apiVersion"], at: "\(field).apiVersion")
         exec.command = try string(node["command"], at: "\(field).command").map { command in
@@ -95,7 +98,7 @@ struct KubeconfigParser {
         return exec
     }
 
-    private func parseContext(_ node: Node.Mapping, at field: String) throws(ConfigError) -> KubeconfigContext {
+    private func parseContext(_ node: YAMLNode.Mapping, at field: String) throws(ConfigError) -> KubeconfigContext {
         KubeconfigContext(
             cluster: try string(node["cluster"], at: "\(field).cluster"),
             user: try string(node["user"], at: "\(field).user"),
@@ -104,8 +107,8 @@ struct KubeconfigParser {
 
     /// A `[{name: x, <body>: {...}}]` list.
     private func entries<Value>(
-        _ node: Node?, section: String, body: String,
-        _ parseBody: (Node.Mapping, String) throws(ConfigError) -> Value
+        _ node: YAMLNode?, section: String, body: String,
+        _ parseBody: (YAMLNode.Mapping, String) throws(ConfigError) -> Value
     ) throws(ConfigError) -> [Named<Value>] {
         guard let node, !isNull(node) else { return [] }
         var result: [Named<Value>] = []
@@ -120,7 +123,7 @@ struct KubeconfigParser {
             if let bodyNode = entry[body], !isNull(bodyNode) {
                 value = try parseBody(try mapping(bodyNode, at: bodyField), bodyField)
             } else {
-                value = try parseBody(Node.Mapping([]), bodyField)
+                value = try parseBody(YAMLNode.Mapping([]), bodyField)
             }
             result.append(Named(name: name, file: path, value: value))
         }
@@ -129,39 +132,39 @@ struct KubeconfigParser {
 
     // MARK: scalars
 
-    private func isNull(_ node: Node) -> Bool {
+    private func isNull(_ node: YAMLNode) -> Bool {
         node.null != nil
     }
 
-    private func mapping(_ node: Node, at field: String) throws(ConfigError) -> Node.Mapping {
+    private func mapping(_ node: YAMLNode, at field: String) throws(ConfigError) -> YAMLNode.Mapping {
         guard let mapping = node.mapping else { throw invalid("\(field) must be a mapping", node) }
         return mapping
     }
 
-    private func sequence(_ node: Node, at field: String) throws(ConfigError) -> [Node] {
+    private func sequence(_ node: YAMLNode, at field: String) throws(ConfigError) -> [YAMLNode] {
         guard let sequence = node.sequence else { throw invalid("\(field) must be a list", node) }
         return Array(sequence)
     }
 
     /// Any scalar reads as its text (kubectl would reject `token: 123`; being lenient costs nothing).
-    private func string(_ node: Node?, at field: String) throws(ConfigError) -> String? {
+    private func string(_ node: YAMLNode?, at field: String) throws(ConfigError) -> String? {
         guard let node, !isNull(node) else { return nil }
         guard let scalar = node.scalar else { throw invalid("\(field) must be a string", node) }
         return scalar.string
     }
 
-    private func bool(_ node: Node?, at field: String) throws(ConfigError) -> Bool? {
+    private func bool(_ node: YAMLNode?, at field: String) throws(ConfigError) -> Bool? {
         guard let node, !isNull(node) else { return nil }
         guard let value = node.bool else { throw invalid("\(field) must be true or false", node) }
         return value
     }
 
-    private func filePath(_ node: Node?, at field: String) throws(ConfigError) -> String? {
+    private func filePath(_ node: YAMLNode?, at field: String) throws(ConfigError) -> String? {
         guard let value = try string(node, at: field), !value.isEmpty else { return nil }
         return PathResolution.resolve(value, against: folder)
     }
 
-    private func invalid(_ detail: String, _ node: Node) -> ConfigError {
+    private func invalid(_ detail: String, _ node: YAMLNode) -> ConfigError {
         let line = node.mark.map { " (line \($0.line))" } ?? ""
         return ConfigError.kubeconfig(path, "\(detail)\(line)")
     }
