@@ -6,6 +6,7 @@ public struct Credential: Sendable, Equatable, CustomStringConvertible, CustomDe
     public var basic: BasicAuth?
     /// Client certificate and key (PEM) from an exec plugin; when set they replace `TLSSettings`' client pair.
     public var clientCertificatePEM: [UInt8]?
+    /// The key for `clientCertificatePEM`.
     public var clientKeyPEM: [UInt8]?
 
     public init(
@@ -44,6 +45,7 @@ public struct Credential: Sendable, Equatable, CustomStringConvertible, CustomDe
 /// A username and password for HTTP basic authentication.
 public struct BasicAuth: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var username: String
+    /// Never printed by `description`.
     public var password: String
 
     public init(username: String, password: String) {

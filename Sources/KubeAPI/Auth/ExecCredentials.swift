@@ -6,6 +6,7 @@ import Foundation
 /// The plugin's answer is cached until shortly before its `expirationTimestamp` (or, without one, until
 /// `invalidate()` after a 401). Concurrent callers wait for one shared run of the plugin.
 public actor ExecCredentials: CredentialSource {
+    /// The plugin this source runs.
     public nonisolated let config: ExecPluginConfig
     private let baseEnvironment: [String: String]
     private let timeout: Duration

@@ -16,6 +16,7 @@ public struct ExecPluginConfig: Sendable, Equatable {
     /// The cluster the credential is for; sent to the plugin when `provideClusterInfo` is true.
     public var cluster: ExecClusterInfo?
 
+    /// The `apiVersion`s barrelman can speak with plugins.
     public static let supportedAPIVersions = [
         "client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1",
     ]
@@ -48,10 +49,15 @@ public struct ExecPluginConfig: Sendable, Equatable {
 
 /// The cluster fields an exec plugin may ask for (`spec.cluster` of `ExecCredential`).
 public struct ExecClusterInfo: Sendable, Equatable {
+    /// `https://host:port` of the cluster.
     public var server: String
+    /// `tls-server-name` of the cluster.
     public var tlsServerName: String?
+    /// `insecure-skip-tls-verify` of the cluster.
     public var insecureSkipTLSVerify: Bool
+    /// The CA bundle, sent base64-encoded as `certificate-authority-data`.
     public var certificateAuthorityPEM: [UInt8]?
+    /// `proxy-url` of the cluster.
     public var proxyURL: String?
 
     public init(

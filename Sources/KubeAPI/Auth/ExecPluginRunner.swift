@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// Runs one exec-plugin process to completion: stdin from /dev/null, stdout and stderr captured, killed when it
-/// outlives the timeout. Blocking waits happen on Dispatch threads, never on the Swift concurrency pool.
+/// outlives the timeout. Blocking reads and waits run on threads of their own: not on the Swift concurrency pool,
+/// and not on Dispatch's global queues either, which on Linux are only as wide as the core count.
 enum ExecPluginRunner {
     enum Outcome: Sendable {
         case exited(code: Int32, stdout: [UInt8], stderr: [UInt8])
@@ -32,20 +33,23 @@ enum ExecPluginRunner {
         } catch {
             return .launchFailed(reason: launchFailureReason(error))
         }
-        // The parent's copies of the write ends must go, or reading would never see end-of-file.
-        try? stdoutPipe.fileHandleForWriting.close()
-        try? stderrPipe.fileHandleForWriting.close()
+        // Process.run() closes the parent's write ends itself, so the reads below end when the plugin exits.
 
         let watchdog = Watchdog(process: process)
-        watchdog.arm(after: timeout)
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { watchdog.fire() }
+        }
+        defer { timer.cancel() }
 
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread {
                 let stderrBox = OutputBox()
-                let stderrDone = DispatchGroup()
-                DispatchQueue.global().async(group: stderrDone) {
+                let stderrDone = DispatchSemaphore(value: 0)
+                Thread {
                     stderrBox.set(stderrPipe.fileHandleForReading.readDataToEndOfFile())
-                }
+                    stderrDone.signal()
+                }.start()
                 let stdout = [UInt8](stdoutPipe.fileHandleForReading.readDataToEndOfFile())
                 stderrDone.wait()
                 process.waitUntilExit()
@@ -59,7 +63,7 @@ enum ExecPluginRunner {
                     continuation.resume(
                         returning: .exited(code: process.terminationStatus, stdout: stdout, stderr: stderr))
                 }
-            }
+            }.start()
         }
     }
 
@@ -88,7 +92,7 @@ enum ExecPluginRunner {
         }
     }
 
-    /// Terminates the plugin when the timeout passes: SIGTERM, then SIGKILL if it lingers.
+    /// Kills the plugin when the timeout passes, unless it has already been reaped.
     private final class Watchdog: @unchecked Sendable {
         private let process: Process
         private let lock = NSLock()
@@ -101,21 +105,15 @@ enum ExecPluginRunner {
 
         var fired: Bool { lock.withLock { didFire } }
 
-        func arm(after timeout: Duration) {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
-                let shouldKill = lock.withLock { () -> Bool in
-                    guard armed else { return false }
-                    didFire = true
-                    return true
-                }
-                guard shouldKill, process.isRunning else { return }
-                let pid = process.processIdentifier
-                kill(pid, SIGTERM)
-                DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [self] in
-                    if lock.withLock({ armed }), process.isRunning { kill(pid, SIGKILL) }
-                }
+        /// SIGKILL straight away: the child inherits the spawning thread's signal mask and ignored signals (Swift's
+        /// threads block most signals, apps often ignore SIGTERM), so a politer signal may never arrive.
+        func fire() {
+            let pid = lock.withLock { () -> pid_t? in
+                guard armed, process.isRunning else { return nil }
+                didFire = true
+                return process.processIdentifier
             }
+            if let pid { kill(pid, SIGKILL) }
         }
 
         func disarm() {

@@ -1,5 +1,6 @@
 /// A fixed token, username/password or client certificate: nothing to refresh.
 public struct StaticCredentials: CredentialSource, CustomStringConvertible {
+    /// The credential returned on every call.
     public let value: Credential
 
     public init(_ value: Credential) {

@@ -4,6 +4,7 @@ import Foundation
 /// (kubelet swaps the file roughly hourly), so the file is re-read when its modification time or size changes
 /// (looked at no more often than `checkInterval`) and after every `invalidate()`.
 public actor TokenFileCredentials: CredentialSource {
+    /// The token file, absolute.
     public nonisolated let path: String
     private let checkInterval: Duration
     private let clock = ContinuousClock()

@@ -1,6 +1,7 @@
 /// Why a cluster configuration or credential could not be produced: one line naming the file, context or field
 /// and what to do. Never contains tokens, passwords or keys.
 public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The whole one-line message.
     public var message: String
 
     public init(_ message: String) {
