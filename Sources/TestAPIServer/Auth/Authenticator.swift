@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+
+/// An authenticated caller.
+public struct AuthenticatedUser: Sendable, Equatable {
+    public var name: String
+    public var groups: [String]
+    public var rules: AccessRules
+}
+
+/// Maps credentials (bearer tokens, client certificates, basic auth) to users and their access rules.
+public final class Authenticator: Sendable {
+    private struct Registry {
+        var tokens: [String: AuthenticatedUser] = [:]
+        var passwords: [String: (password: String, user: AuthenticatedUser)] = [:]
+        /// Rules by user name for certificate users; certificates whose CN has no entry get full access.
+        var certificateRules: [String: AccessRules] = [:]
+        var acceptsClientCertificates = true
+    }
+
+    private let registry = Mutex(Registry())
+
+    public init() {}
+
+    /// Accepts `Authorization: Bearer <token>` as user `name`.
+    public func addUser(token: String, name: String, groups: [String] = [], rules: AccessRules = .all) {
+        registry.withLock { $0.tokens[token] = AuthenticatedUser(name: name, groups: groups, rules: rules) }
+    }
+
+    /// Stops accepting a token.
+    public func removeToken(_ token: String) {
+        registry.withLock { _ = $0.tokens.removeValue(forKey: token) }
+    }
+
+    /// Accepts HTTP basic auth for `name` with `password`.
+    public func addBasicUser(name: String, password: String, rules: AccessRules = .all) {
+        registry.withLock {
+            $0.passwords[name] = (password, AuthenticatedUser(name: name, groups: [], rules: rules))
+        }
+    }
+
+    /// Restricts what a client-certificate user (by CN) may do.
+    public func setCertificateRules(commonName: String, rules: AccessRules) {
+        registry.withLock { $0.certificateRules[commonName] = rules }
+    }
+
+    /// Whether verified client certificates authenticate (kube's x509 authenticator); on by default.
+    public func setAcceptsClientCertificates(_ accepts: Bool) {
+        registry.withLock { $0.acceptsClientCertificates = accepts }
+    }
+
+    /// The caller, or nil for missing or unknown credentials (a 401).
+    func authenticate(_ request: ServerRequest) -> AuthenticatedUser? {
+        registry.withLock { registry -> AuthenticatedUser? in
+            if let authorization = request.header("Authorization") {
+                let parts = authorization.split(separator: " ", maxSplits: 1)
+                guard parts.count == 2 else { return nil }
+                let scheme = parts[0].lowercased()
+                let credential = String(parts[1]).trimmingSpaces()
+                if scheme == "bearer" { return registry.tokens[credential] }
+                if scheme == "basic" {
+                    guard let data = Data(base64Encoded: credential),
+                        let decoded = String(data: data, encoding: .utf8),
+                        let colon = decoded.firstIndex(of: ":")
+                    else { return nil }
+                    let name = String(decoded[..<colon])
+                    let password = String(decoded[decoded.index(after: colon)...])
+                    guard let entry = registry.passwords[name], entry.password == password else { return nil }
+                    return entry.user
+                }
+                return nil
+            }
+            if let certificate = request.clientCertificate, registry.acceptsClientCertificates {
+                return AuthenticatedUser(
+                    name: certificate.commonName, groups: certificate.organizations,
+                    rules: registry.certificateRules[certificate.commonName] ?? .all)
+            }
+            return nil
+        }
+    }
+}

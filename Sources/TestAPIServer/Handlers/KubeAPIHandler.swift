@@ -1,0 +1,134 @@
+/// Serves the Kubernetes API from an `APIServerState`: authentication, authorization, injected faults, then the
+/// verb's semantics as kube-apiserver implements them.
+public struct KubeAPIHandler: ServerRequestHandler {
+    public let state: APIServerState
+
+    public init(state: APIServerState) {
+        self.state = state
+    }
+
+    public func handle(_ request: ServerRequest) async -> ServerResponse {
+        let route = Route.parse(request.path)
+        switch route {
+        case .health, .version:
+            return DiscoveryHandler.respond(route)
+        default:
+            break
+        }
+        guard let user = state.authenticator.authenticate(request) else { return Responses.error(.unauthorized) }
+        guard case .resource(let target) = route else {
+            if case .notFound = route { return Responses.error(.pathNotFound) }
+            return DiscoveryHandler.respond(route)
+        }
+        let query = QueryParameters(request.query)
+        guard let verb = Self.verb(request.method, target: target, query: query) else {
+            return Responses.error(.methodNotAllowed)
+        }
+        let latency = state.faults.latency
+        if latency > .zero { try? await Task.sleep(for: latency) }
+        if let failure = state.faults.admit(verb: verb, resource: target.authorizationResource) {
+            return Responses.error(Self.error(for: failure))
+        }
+        if let denial = Authorizer.check(user, verb: verb, target: target) { return Responses.error(denial) }
+        do {
+            return try serve(verb, target: target, query: query, request: request)
+        } catch {
+            return Responses.error(error)
+        }
+    }
+
+    static func verb(_ method: String, target: ResourceTarget, query: QueryParameters) -> String? {
+        let hasName = target.name != nil
+        switch method.uppercased() {
+        case "GET", "HEAD":
+            if hasName { return "get" }
+            return query.bool("watch") == true ? "watch" : "list"
+        case "POST": return hasName ? nil : "create"
+        case "PUT": return hasName ? "update" : nil
+        case "PATCH": return hasName ? "patch" : nil
+        case "DELETE": return hasName ? "delete" : "deletecollection"
+        default: return nil
+        }
+    }
+
+    static func error(for failure: InjectedFailure) -> APIError {
+        switch failure {
+        case .tooManyRequests(let seconds): return .tooManyRequests(retryAfterSeconds: seconds)
+        case .internalError: return .internalError("injected failure")
+        case .serviceUnavailable: return .serviceUnavailable("the server is currently unable to handle the request")
+        }
+    }
+
+    private func serve(_ verb: String, target: ResourceTarget, query: QueryParameters, request: ServerRequest)
+        throws(APIError) -> ServerResponse
+    {
+        let resource = target.resource
+        let name = target.name ?? ""
+        switch verb {
+        case "get":
+            let key = StorageKey.make(namespace: target.namespace, name: name)
+            let stored = try state.withStore { $0.object(resource, key: key) }
+            guard let object = stored else {
+                throw .notFound(resource, name: name)
+            }
+            return Responses.json(200, object)
+        case "list":
+            let listRequest = try RequestOptions.list(target, query: query)
+            return Responses.json(200, try state.withStore { (store: inout StoreState) throws(APIError) in try store.list(listRequest) })
+        case "watch":
+            return try WatchHandler.open(state: state, target: target, query: query)
+        case "create":
+            let dryRun = try RequestOptions.isDryRun(query)
+            let body = try RequestOptions.body(request)
+            let created = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.create(resource, namespace: target.namespace, body: body) }
+            return Responses.json(201, created)
+        case "update":
+            let dryRun = try RequestOptions.isDryRun(query)
+            let body = try RequestOptions.body(request)
+            let updated = try state.withStore(dryRun: dryRun) { store throws(APIError) -> JSON in
+                if target.subresource == "finalize" {
+                    return try store.finalizeUpdate(name: name, body: body)
+                }
+                return try store.update(
+                    resource, namespace: target.namespace, name: name, body: body, subresource: target.subresource)
+            }
+            return Responses.json(200, updated)
+        case "patch":
+            let dryRun = try RequestOptions.isDryRun(query)
+            let patch = try RequestOptions.patch(request, query: query)
+            let result = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.patch(resource, namespace: target.namespace, name: name, subresource: target.subresource, patch: patch)
+            }
+            return Responses.json(result.created ? 201 : 200, result.object)
+        case "delete":
+            let dryRun = try RequestOptions.isDryRun(query)
+            let options = try RequestOptions.delete(request, query: query)
+            let result = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.delete(resource, namespace: target.namespace, name: name, options: options)
+            }
+            if result.removed && !resource.returnsDeletedObject {
+                return Responses.json(200, Responses.deleteSuccess(resource, result.object))
+            }
+            return Responses.json(200, result.object)
+        case "deletecollection":
+            let dryRun = try RequestOptions.isDryRun(query)
+            var listRequest = try RequestOptions.list(target, query: query)
+            listRequest.limit = 0
+            listRequest.continueToken = nil
+            let options = try RequestOptions.delete(request, query: query)
+            let deleted = try state.withStore(dryRun: dryRun) { store throws(APIError) -> JSON in
+                var list = try store.list(listRequest)
+                var items: [JSON] = []
+                for item in list["items"]?.arrayValue ?? [] {
+                    if let result = try? store.delete(resource, namespace: item.namespace, name: item.name, options: options) {
+                        items.append(result.object.withoutTypeMeta)
+                    }
+                }
+                list["items"] = .array(items)
+                list[path: ["metadata", "resourceVersion"]] = .string(String(store.resourceVersion))
+                return list
+            }
+            return Responses.json(200, deleted)
+        default:
+            throw .methodNotAllowed
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// Knobs of the in-memory API server; defaults keep tests fast.
+public struct StoreConfiguration: Sendable {
+    /// Service ClusterIP range.
+    public var serviceCIDR = "10.96.0.0/12"
+    /// Service node port range.
+    public var nodePortRange: ClosedRange<Int> = 30000...32767
+    /// How many watch events are kept for resuming watches and continuing lists; older ones are compacted away.
+    public var historyLimit = 10_000
+    /// How long a deleted namespace stays Terminating before its content is removed; zero does it within the DELETE.
+    public var namespaceFinalizationDelay: Duration = .zero
+    /// Interval of BOOKMARK events for watches with `allowWatchBookmarks=true`.
+    public var bookmarkInterval: Duration = .seconds(1)
+    /// How long a watch without `timeoutSeconds` stays open (kube picks 30-60 minutes).
+    public var defaultWatchTimeout: Duration = .seconds(1800)
+    /// Namespaces that exist from the start, as in a fresh cluster.
+    public var initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
+
+    public init() {}
+}
