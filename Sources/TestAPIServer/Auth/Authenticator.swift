@@ -52,6 +52,12 @@ public final class Authenticator: Sendable {
     /// The caller, or nil for missing or unknown credentials (a 401).
     func authenticate(_ request: ServerRequest) -> AuthenticatedUser? {
         registry.withLock { registry -> AuthenticatedUser? in
+            // kube's union authenticator tries x509 before tokens; the first success wins.
+            if let certificate = request.clientCertificate, registry.acceptsClientCertificates {
+                return AuthenticatedUser(
+                    name: certificate.commonName, groups: certificate.organizations,
+                    rules: registry.certificateRules[certificate.commonName] ?? .all)
+            }
             if let authorization = request.header("Authorization") {
                 let parts = authorization.split(separator: " ", maxSplits: 1)
                 guard parts.count == 2 else { return nil }
@@ -69,11 +75,6 @@ public final class Authenticator: Sendable {
                     return entry.user
                 }
                 return nil
-            }
-            if let certificate = request.clientCertificate, registry.acceptsClientCertificates {
-                return AuthenticatedUser(
-                    name: certificate.commonName, groups: certificate.organizations,
-                    rules: registry.certificateRules[certificate.commonName] ?? .all)
             }
             return nil
         }
