@@ -66,7 +66,8 @@ let package = Package(
             ]),
 
         // MARK: tests
-        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer"]),
+        .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer"], path: "Tests/Support"),
+        .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
     ]
 )

@@ -30,8 +30,10 @@ public final class TestCluster: Sendable {
     }
 
     /// Starts a cluster, creates the test's namespace, runs `body`, and cleans up even when `body` throws.
+    @discardableResult
+    /// `realClusterVariable` nil keeps the test in-process (for fault injection and server-side setup).
     public static func with<T>(
-        realClusterVariable: String = "BARRELMAN_E2E_LOCAL_KUBECONFIG",
+        realClusterVariable: String? = "BARRELMAN_E2E_LOCAL_KUBECONFIG",
         serverOptions: TestAPIServer.Options = TestAPIServer.Options(),
         clientOptions: KubeClientOptions = KubeClientOptions(),
         _ body: (TestCluster) async throws -> T
@@ -49,12 +51,14 @@ public final class TestCluster: Sendable {
     }
 
     static func start(
-        realClusterVariable: String, serverOptions: TestAPIServer.Options, clientOptions: KubeClientOptions
+        realClusterVariable: String?, serverOptions: TestAPIServer.Options, clientOptions: KubeClientOptions
     ) async throws -> TestCluster {
         let transport = HTTPTransport()
         let namespace = uniqueName("bm-test")
         let cluster: TestCluster
-        if let kubeconfig = ProcessInfo.processInfo.environment[realClusterVariable], !kubeconfig.isEmpty {
+        if let realClusterVariable, let kubeconfig = ProcessInfo.processInfo.environment[realClusterVariable],
+            !kubeconfig.isEmpty
+        {
             let config = try KubeconfigLoader.load(path: kubeconfig, context: nil)
             let client = KubeClient(config: config, options: clientOptions, transport: transport)
             cluster = TestCluster(client: client, server: nil, namespace: namespace, transport: transport)
@@ -86,7 +90,7 @@ extension TestAPIServer {
 
     /// A client configuration with `token` and the server's CA.
     public func config(token: String?) -> ClusterConfig {
-        config(credentials: token.map { StaticCredentials(bearerToken: $0) } ?? StaticCredentials())
+        config(credentials: token.map { StaticCredentials.token($0) } ?? StaticCredentials(.none))
     }
 
     public func config(credentials: any CredentialSource, tls: TLSSettings? = nil) -> ClusterConfig {
