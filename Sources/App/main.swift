@@ -1,1 +1,64 @@
-print("barrelman: not yet")
+import ArgumentParser
+import Dispatch
+import Foundation
+
+// Go's flag package exits 2 on a bad command line; runtime failures exit 1. Nothing starts before the
+// command line is known to be good.
+let arguments = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
+    .normalize(Array(CommandLine.arguments.dropFirst()))
+
+var command: any ParsableCommand
+do {
+    command = try BarrelmanCommand.parseAsRoot(arguments)
+} catch {
+    if BarrelmanCommand.exitCode(for: error) == .success {
+        print(BarrelmanCommand.fullMessage(for: error))
+        exit(0)
+    }
+    let message = BarrelmanCommand.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+    FileHandle.standardError.write(Data("barrelman: \(message) (see barrelman -h)\n".utf8))
+    exit(2)
+}
+
+let runner = Task {
+    do {
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
+        }
+        exit(0)
+    } catch is CancellationError {
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("barrelman: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+// First SIGINT/SIGTERM: stop taking work, finish in-flight writes, release the lease, exit 0.
+// Second: exit at once.
+let signalQueue = DispatchQueue(label: "barrelman.signals")
+nonisolated(unsafe) var signalSources: [any DispatchSourceSignal] = []
+let signalsSeen = SignalCounter()
+for signalNumber in [SIGINT, SIGTERM] {
+    signal(signalNumber, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signalQueue)
+    source.setEventHandler {
+        if signalsSeen.increment() > 1 { exit(1) }
+        runner.cancel()
+    }
+    source.resume()
+    signalSources.append(source)
+}
+
+dispatchMain()
+
+final class SignalCounter: @unchecked Sendable {
+    // Only touched on `signalQueue`, which is serial.
+    private var count = 0
+    func increment() -> Int {
+        count += 1
+        return count
+    }
+}

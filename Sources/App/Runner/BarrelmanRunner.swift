@@ -1,0 +1,79 @@
+import Controllers
+import Foundation
+import KubeAPI
+import Logging
+import Metrics
+import Prometheus
+import Providers
+import Synchronization
+
+/// Wires the command line into clusters, metrics, leader election and the controllers, and runs them
+/// until the task is cancelled (a signal).
+struct BarrelmanRunner {
+    let command: BarrelmanCommand
+
+    func run() async throws {
+        let operations = command.operations
+        LogSetup.bootstrap(format: operations.logFormat, verbosity: operations.verbosity)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "barrelman")
+        let transport = HTTPTransport(logger: logger)
+        defer { transport.shutdown() }
+
+        let local = command.local
+        let inCluster = local.localKubeconfig.isEmpty
+        let localConfig =
+            inCluster
+            ? try KubeconfigLoader.inCluster()
+            : try KubeconfigLoader.load(path: local.localKubeconfig, context: local.localContext.isEmpty ? nil : local.localContext)
+        let environment = ProviderEnvironment(transport: transport, logger: logger)
+        let provider = try ProviderRegistry.standard.makeProvider(flags: command.providerFlags, environment: environment)
+        let remoteConfig = try await provider.resolve()
+
+        let clientOptions = KubeClientOptions(
+            qps: operations.kubeAPIQPS, burst: operations.kubeAPIBurst,
+            userAgent: "barrelman/\(BarrelmanCommand.version)", observer: RequestMetrics())
+        let localClient = KubeClient(config: localConfig, options: clientOptions, transport: transport, logger: logger)
+        let remoteClient = KubeClient(config: remoteConfig, options: clientOptions, transport: transport, logger: logger)
+
+        var settings = try command.resolvedSettings()
+        settings.remoteClusterName = provider.displayName
+        let options = BarrelmanOptions(
+            settings: settings, resyncPeriod: GoDuration.parse(command.controllers.resyncPeriod),
+            serviceWorkers: command.controllers.scWorkers, endpointWorkers: command.controllers.necWorkers,
+            dryRun: GoBool.parse(operations.dryRun) ?? false)
+        let barrelman = Barrelman(local: localClient, remote: remoteClient, options: options, logger: logger)
+
+        let leaderElect = operations.leaderElect.flatMap(GoBool.parse) ?? inCluster
+        let elector: LeaderElector? =
+            leaderElect
+            ? LeaderElector(
+                client: localClient,
+                config: LeaderElectionConfig(
+                    leaseNamespace: operations.leaderElectNamespace ?? localConfig.defaultNamespace,
+                    leaseName: "barrelman", identity: LeaderElectionConfig.defaultIdentity()),
+                logger: logger)
+            : nil
+
+        let status = StatusServer(
+            probes: .init(
+                metrics: { registry.emitToBuffer() },
+                ready: {
+                    if let elector, !elector.isLeader { return (true, "standby") }
+                    return barrelman.hasSynced ? (true, "ok") : (false, "caches not synced")
+                }))
+        let port = try await status.start(address: operations.listenAddress)
+        logger.info(
+            "barrelman \(BarrelmanCommand.version): local \(localConfig.server) (\(localConfig.displayName)), remote \(remoteConfig.server) via \(provider.name) (\(provider.displayName)), endpoints mode \(settings.endpointsMode), status on :\(port)\(options.dryRun ? ", DRY RUN" : "")"
+        )
+
+        if let elector {
+            await elector.run { await barrelman.run() }
+        } else {
+            await barrelman.run()
+        }
+        await status.stop()
+        logger.info("barrelman stopped")
+    }
+}

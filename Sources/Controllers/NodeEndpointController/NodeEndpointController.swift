@@ -1,0 +1,136 @@
+import KubeAPI
+import Logging
+import Synchronization
+
+/// Keeps the endpoints of every local barrelman service pointing at the remote cluster's ready nodes.
+///
+/// A node event recomputes the node address set once; only when that set changed are the services
+/// enqueued, and each reconcile writes only the Endpoints/EndpointSlices whose content differs.
+public final class NodeEndpointController: Sendable {
+    let remoteNodes: Informer<NodeSummary>
+    let localServices: Informer<Service>
+    let localEndpoints: Informer<Endpoints>
+    let localSlices: Informer<EndpointSlice>
+    let writer: LocalWriter
+    let settings: ControllerSettings
+    let queue: WorkQueue<ObjectKey>
+    let metrics: ControllerMetrics
+    let logger: Logger
+    /// The address set all reconciles use; replaced whole on relevant node changes.
+    private let addresses = Mutex<NodeAddressSet?>(nil)
+
+    public init(
+        remoteNodes: Informer<NodeSummary>, localServices: Informer<Service>, localEndpoints: Informer<Endpoints>,
+        localSlices: Informer<EndpointSlice>, writer: LocalWriter, settings: ControllerSettings,
+        metrics: ControllerMetrics, logger: Logger
+    ) {
+        self.remoteNodes = remoteNodes
+        self.localServices = localServices
+        self.localEndpoints = localEndpoints
+        self.localSlices = localSlices
+        self.writer = writer
+        self.settings = settings
+        self.queue = WorkQueue(name: "node-endpoint", metrics: metrics.workQueue)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func registerHandlers() {
+        remoteNodes.addHandler { [self] _ in
+            guard remoteNodes.hasSynced else { return }
+            refreshAddresses()
+        }
+        localServices.addHandler { [self] event in
+            guard case .deleted = event else {
+                enqueue(event.object.key)
+                return
+            }
+            // Kubernetes deletes the Endpoints with the service; our slices go by ownerReference.
+        }
+        // Hand edits or deletions of what we wrote bring the service back to the queue.
+        localEndpoints.addHandler { [self] event in enqueue(event.object.key) }
+        localSlices.addHandler { [self] event in
+            if let service = event.object.metadata.labels[EndpointSlice.serviceNameLabel] {
+                enqueue(ObjectKey(namespace: event.object.metadata.namespace, name: service))
+            }
+        }
+    }
+
+    public func run(workers: Int) async {
+        guard await remoteNodes.waitUntilSynced(), await localServices.waitUntilSynced(),
+            await localEndpoints.waitUntilSynced(), await localSlices.waitUntilSynced()
+        else { return }
+        refreshAddresses(force: true)
+        await withTaskCancellationHandler {
+            await queue.run(workers: workers) { [self] key in
+                try await reconcile(key)
+            }
+        } onCancel: { [queue] in
+            queue.shutDown()
+        }
+    }
+
+    /// Recomputes the address set from the node cache; enqueues every service only if it changed.
+    func refreshAddresses(force: Bool = false) {
+        let nodes = remoteNodes.list()
+        metrics.currentNodes(nodes.count)
+        let fresh = NodeAddressSet(nodes: nodes, settings: settings)
+        let changed = addresses.withLock { current -> Bool in
+            guard force || current != fresh else { return false }
+            current = fresh
+            return true
+        }
+        guard changed else { return }
+        logger.debug("remote node addresses changed: \(fresh.readyCount) ready of \(fresh.count)")
+        for service in localServices.list() where localServiceWantsEndpoints(service) {
+            enqueue(service.key)
+        }
+    }
+
+    private func enqueue(_ key: ObjectKey) {
+        metrics.serviceQueued(controller: "node-endpoint", requeued: false)
+        queue.add(key)
+    }
+
+    func reconcile(_ key: ObjectKey) async throws {
+        guard let service = localServices.get(key), localServiceWantsEndpoints(service),
+            service.metadata.deletionTimestamp == nil,
+            let nodes = addresses.withLock({ $0 })
+        else { return }
+        do {
+            try await sync(service, nodes: nodes)
+            metrics.endpointsUpdated()
+        } catch {
+            metrics.endpointsUpdateFailed()
+            logger.warning("endpoints of \(key): \(error)")
+            throw error
+        }
+    }
+
+    private func sync(_ service: Service, nodes: NodeAddressSet) async throws {
+        let key = service.key
+        let existingEndpoints = localEndpoints.get(key)
+        let existingSlices = localSlices.list().filter {
+            $0.metadata.namespace == service.metadata.namespace
+                && $0.metadata.labels[EndpointSlice.serviceNameLabel] == service.metadata.name
+        }
+        if settings.endpointsMode.writesEndpoints {
+            let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
+            for warning in desired.warnings {
+                await writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
+            }
+            try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
+        } else if let stale = existingEndpoints, BarrelmanLabels.isOurs(stale) {
+            try await writer.deleteEndpoints(stale)
+        }
+        let desiredSlices =
+            settings.endpointsMode.writesEndpointSlices
+            ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings) : []
+        try await writer.apply(planEndpointSlices(desired: desiredSlices, existing: existingSlices))
+        if nodes.readyCount == 0 {
+            await writer.recorder.record(
+                on: service, type: Event.warning, reason: "NoReadyRemoteNodes",
+                message: "no remote node is ready: endpoints carry no ready addresses")
+        }
+    }
+}

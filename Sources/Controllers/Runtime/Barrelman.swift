@@ -1,0 +1,100 @@
+import KubeAPI
+import Logging
+
+/// How the controllers run, beyond the decisions in `ControllerSettings`.
+public struct BarrelmanOptions: Sendable {
+    public var settings: ControllerSettings
+    /// How often every cached object is processed again (`-resync-period`), without API calls.
+    public var resyncPeriod: Duration?
+    /// `-sc-workers` and `-nec-workers`.
+    public var serviceWorkers: Int
+    public var endpointWorkers: Int
+    /// Log every write instead of making it (`-dry-run`).
+    public var dryRun: Bool
+
+    public init(
+        settings: ControllerSettings, resyncPeriod: Duration? = .seconds(7200), serviceWorkers: Int = 2,
+        endpointWorkers: Int = 4, dryRun: Bool = false
+    ) {
+        self.settings = settings
+        self.resyncPeriod = resyncPeriod
+        self.serviceWorkers = serviceWorkers
+        self.endpointWorkers = endpointWorkers
+        self.dryRun = dryRun
+    }
+}
+
+/// The informers of both clusters and the two controllers on top of them: what a leader runs.
+public final class Barrelman: Sendable {
+    let remoteServices: Informer<Service>
+    let remoteNodes: Informer<NodeSummary>
+    let localServices: Informer<Service>
+    let localEndpoints: Informer<Endpoints>
+    let localSlices: Informer<EndpointSlice>
+    public let serviceController: ServiceController
+    public let nodeEndpointController: NodeEndpointController
+    let options: BarrelmanOptions
+    let logger: Logger
+
+    public init(
+        local: KubeClient, remote: KubeClient, options: BarrelmanOptions, metrics: ControllerMetrics = ControllerMetrics(),
+        logger: Logger = Logger(label: "barrelman")
+    ) {
+        func informerOptions(labelSelector: String? = nil) -> InformerOptions {
+            var informer = InformerOptions()
+            informer.labelSelector = labelSelector
+            informer.resyncPeriod = options.resyncPeriod
+            return informer
+        }
+        remoteServices = Informer(client: remote, options: informerOptions(), logger: logger)
+        remoteNodes = Informer(client: remote, options: informerOptions(), logger: logger)
+        // Locally only what barrelman manages is watched: a big local cluster costs nothing.
+        localServices = Informer(
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector), logger: logger)
+        localEndpoints = Informer(
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointsSelector), logger: logger)
+        localSlices = Informer(
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointSliceSelector), logger: logger)
+
+        let recorder = EventRecorder(client: local, dryRun: options.dryRun, logger: logger)
+        let writer = LocalWriter(client: local, recorder: recorder, dryRun: options.dryRun, logger: logger)
+        serviceController = ServiceController(
+            remoteServices: remoteServices, localServices: localServices, writer: writer, settings: options.settings,
+            metrics: metrics, logger: logger)
+        nodeEndpointController = NodeEndpointController(
+            remoteNodes: remoteNodes, localServices: localServices, localEndpoints: localEndpoints,
+            localSlices: localSlices, writer: writer, settings: options.settings, metrics: metrics, logger: logger)
+        self.options = options
+        self.logger = logger
+        serviceController.registerHandlers()
+        nodeEndpointController.registerHandlers()
+    }
+
+    /// Whether every cache has its first full state.
+    public var hasSynced: Bool {
+        remoteServices.hasSynced && remoteNodes.hasSynced && localServices.hasSynced && localEndpoints.hasSynced
+            && localSlices.hasSynced
+    }
+
+    /// Counts for the startup summary.
+    public var remoteNodeCount: Int { remoteNodes.keys.count }
+    public var remoteServiceCount: Int { remoteServices.keys.count }
+
+    /// Runs informers and controllers until the task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.remoteServices.run() }
+            group.addTask { await self.remoteNodes.run() }
+            group.addTask { await self.localServices.run() }
+            group.addTask { await self.localEndpoints.run() }
+            group.addTask { await self.localSlices.run() }
+            group.addTask { await self.serviceController.run(workers: self.options.serviceWorkers) }
+            group.addTask { await self.nodeEndpointController.run(workers: self.options.endpointWorkers) }
+            group.addTask {
+                guard await self.remoteNodes.waitUntilSynced(), await self.remoteServices.waitUntilSynced() else { return }
+                self.logger.info(
+                    "remote cluster synced: \(self.remoteNodeCount) nodes, \(self.remoteServiceCount) services")
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import KubeAPI
+import Metrics
+
+/// The controllers' metrics, with the original barrelman's names (the compatibility contract), emitted
+/// through swift-metrics so the App decides the backend (Prometheus).
+public struct ControllerMetrics: Sendable {
+    public init() {}
+
+    /// `barrelman_current_nodes_count`: nodes in the remote cluster.
+    public func currentNodes(_ count: Int) {
+        Gauge(label: "barrelman_current_nodes_count").record(count)
+    }
+
+    /// `barrelman_endpoint_update_total`: endpoint syncs done.
+    public func endpointsUpdated() {
+        Counter(label: "barrelman_endpoint_update_total").increment()
+    }
+
+    /// `barrelman_endpoint_update_error_total`: endpoint syncs failed.
+    public func endpointsUpdateFailed() {
+        Counter(label: "barrelman_endpoint_update_error_total").increment()
+    }
+
+    /// `barrelman_service_update_total{action}` with action Add, Update, Delete or None.
+    public func serviceUpdated(action: String) {
+        Counter(label: "barrelman_service_update_total", dimensions: [("action", action)]).increment()
+    }
+
+    /// `barrelman_service_update_error_total{action}`.
+    public func serviceUpdateFailed(action: String) {
+        Counter(label: "barrelman_service_update_error_total", dimensions: [("action", action)]).increment()
+    }
+
+    /// `barrelman_services_queued_total{controller, requeued}`.
+    public func serviceQueued(controller: String, requeued: Bool) {
+        Counter(
+            label: "barrelman_services_queued_total",
+            dimensions: [("controller", controller), ("requeued", requeued ? "true" : "false")]
+        ).increment()
+    }
+
+    /// The work queues' own metrics.
+    public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter() }
+}
+
+/// `barrelman_workqueue_*{name}`: depth, adds, retries, time queued and time processing, per controller.
+struct WorkQueueMetricsAdapter: WorkQueueMetrics {
+    func added(queue: String) {
+        Counter(label: "barrelman_workqueue_adds_total", dimensions: [("name", queue)]).increment()
+    }
+
+    func depthChanged(queue: String, depth: Int) {
+        Gauge(label: "barrelman_workqueue_depth", dimensions: [("name", queue)]).record(depth)
+    }
+
+    func retried(queue: String) {
+        Counter(label: "barrelman_workqueue_retries_total", dimensions: [("name", queue)]).increment()
+    }
+
+    func queuedFor(queue: String, duration: Duration) {
+        Timer(label: "barrelman_workqueue_queue_duration_seconds", dimensions: [("name", queue)]).record(duration: duration)
+    }
+
+    func processed(queue: String, duration: Duration) {
+        Timer(label: "barrelman_workqueue_work_duration_seconds", dimensions: [("name", queue)]).record(duration: duration)
+    }
+}
+
+extension Timer {
+    func record(duration: Duration) {
+        let parts = duration.components
+        recordNanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+    }
+}

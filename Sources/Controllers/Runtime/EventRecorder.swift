@@ -1,0 +1,57 @@
+import KubeAPI
+import Logging
+import Synchronization
+
+/// Writes Kubernetes Events about local objects, so `kubectl describe service` shows what barrelman did
+/// and why it could not. The same event for the same object is written at most once per `interval`,
+/// so a problem that persists cannot turn into a write storm.
+public final class EventRecorder: Sendable {
+    private let client: KubeClient
+    private let component: String
+    private let interval: Duration
+    private let dryRun: Bool
+    private let logger: Logger
+    private let recent = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    public init(
+        client: KubeClient, component: String = "barrelman", interval: Duration = .seconds(600), dryRun: Bool = false,
+        logger: Logger
+    ) {
+        self.client = client
+        self.component = component
+        self.interval = interval
+        self.dryRun = dryRun
+        self.logger = logger
+    }
+
+    /// Records `reason` on the service; failures are logged, never thrown (an event is not worth a retry).
+    public func record(on service: Service, type: String, reason: String, message: String) async {
+        let namespace = service.metadata.namespace ?? "default"
+        let key = "\(namespace)/\(service.metadata.name)/\(type)/\(reason)/\(message)"
+        let now = ContinuousClock.now
+        let fresh = recent.withLock { recent -> Bool in
+            if let last = recent[key], last.duration(to: now) < interval { return false }
+            recent[key] = now
+            if recent.count > 10_000 { recent = recent.filter { $0.value.duration(to: now) < interval } }
+            return true
+        }
+        guard fresh else { return }
+        guard !dryRun else {
+            logger.info("dry run: would record event \(reason) on service \(namespace)/\(service.metadata.name): \(message)")
+            return
+        }
+        let timestamp = MicroTime.format(.now)
+        let event = Event(
+            metadata: ObjectMeta(generateName: service.metadata.name + ".", namespace: namespace),
+            involvedObject: ObjectReference(
+                apiVersion: "v1", kind: "Service", namespace: namespace, name: service.metadata.name,
+                uid: service.metadata.uid, resourceVersion: service.metadata.resourceVersion),
+            reason: reason, message: message, type: type, source: EventSource(component: component),
+            firstTimestamp: timestamp, lastTimestamp: timestamp, count: 1, reportingComponent: component)
+        do {
+            _ = try await client.create(event)
+        } catch {
+            logger.debug("could not record event \(reason) on \(namespace)/\(service.metadata.name): \(error)")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import KubeAPI
+import Logging
+
+/// Mirrors qualifying remote services into the local cluster.
+///
+/// Events of both sides only enqueue the service's key; `reconcile` then decides from the two caches with
+/// the pure `planService` and writes only when the plan says so. Nothing runs before both caches synced,
+/// and an unreachable remote keeps its last known cache, so an outage never deletes anything locally.
+public final class ServiceController: Sendable {
+    let remoteServices: Informer<Service>
+    let localServices: Informer<Service>
+    let writer: LocalWriter
+    let settings: ControllerSettings
+    let queue: WorkQueue<ObjectKey>
+    let metrics: ControllerMetrics
+    let logger: Logger
+
+    public init(
+        remoteServices: Informer<Service>, localServices: Informer<Service>, writer: LocalWriter,
+        settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
+    ) {
+        self.remoteServices = remoteServices
+        self.localServices = localServices
+        self.writer = writer
+        self.settings = settings
+        self.queue = WorkQueue(name: "service", metrics: metrics.workQueue)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Registers handlers; call before the informers run.
+    public func registerHandlers() {
+        remoteServices.addHandler { [queue, metrics, logger] event in
+            let service = event.object
+            logger.debug("remote service \(event.verb): \(service.key)")
+            metrics.serviceQueued(controller: "service", requeued: false)
+            queue.add(service.key)
+        }
+        localServices.addHandler { [queue, metrics, logger] event in
+            // Our own writes come back here too; planning them again is cheap and yields no write.
+            // Deletions and hand edits of our services are what this is for.
+            guard case .managedResource = BarrelmanLabels.role(of: event.object) else { return }
+            logger.trace("local service \(event.verb): \(event.object.key)")
+            metrics.serviceQueued(controller: "service", requeued: false)
+            queue.add(event.object.key)
+        }
+    }
+
+    /// Runs until the task is cancelled. Call after the informers started.
+    public func run(workers: Int) async {
+        guard await remoteServices.waitUntilSynced(), await localServices.waitUntilSynced() else { return }
+        enqueueEverything()
+        await withTaskCancellationHandler {
+            await queue.run(workers: workers) { [self] key in
+                try await reconcile(key)
+            }
+        } onCancel: { [queue] in
+            queue.shutDown()
+        }
+    }
+
+    /// Startup (and resync) pass: every remote service and every local one of ours, so services orphaned
+    /// while barrelman was down are deleted and missing ones created.
+    func enqueueEverything() {
+        var keys = Set(remoteServices.keys)
+        for service in localServices.list() where BarrelmanLabels.role(of: service) == .managedResource {
+            keys.insert(service.key)
+        }
+        for key in keys.sorted() { queue.add(key) }
+    }
+
+    /// Brings the local service `key` to what the remote one asks for.
+    func reconcile(_ key: ObjectKey) async throws {
+        let remote = remoteServices.get(key)
+        let local = localServices.get(key)
+        let action = planService(remote: remote, local: local, settings: settings)
+        do {
+            try await writer.apply(action, remote: remote)
+            metrics.serviceUpdated(action: action.metricAction)
+        } catch {
+            metrics.serviceUpdateFailed(action: action.metricAction)
+            logger.warning("service \(key): \(action.metricAction) failed: \(error)")
+            throw error
+        }
+    }
+}
+
+extension InformerEvent {
+    /// The object the event is about (the new state for updates).
+    var object: Object {
+        switch self {
+        case .added(let object), .deleted(let object, _): return object
+        case .updated(_, let new): return new
+        }
+    }
+
+    var verb: String {
+        switch self {
+        case .added: return "added"
+        case .updated: return "updated"
+        case .deleted: return "deleted"
+        }
+    }
+}
+
+extension KubeResource {
+    var key: ObjectKey { ObjectKey(namespace: metadata.namespace, name: metadata.name) }
+}
