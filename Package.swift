@@ -79,8 +79,9 @@ let package = Package(
             ]),
 
         // MARK: tests
-        .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL"], path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "KubeAPI", "TestAPIServer", "TestSupport"]),
     ]
 )

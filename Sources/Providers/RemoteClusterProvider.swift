@@ -1,0 +1,11 @@
+import KubeAPI
+
+/// Turns "which remote cluster, with which credentials" into a `ClusterConfig`. One conforming type per cloud.
+public protocol RemoteClusterProvider: Sendable {
+    /// The registry name, e.g. `gke` or `kubeconfig`.
+    var name: String { get }
+    /// For logs, metrics and annotations: e.g. `gke_project_zone_cluster`, or the kubeconfig context.
+    var displayName: String { get }
+    /// Endpoint, CA and a self-refreshing credential source.
+    func resolve() async throws(ProviderError) -> ClusterConfig
+}
