@@ -1,0 +1,284 @@
+import Foundation
+import KubeAPI
+import Synchronization
+import TestAPIServer
+import TestSupport
+import Testing
+
+/// Leader election against the in-process API server with short durations (lease 1.5 s, renew 1 s,
+/// retry 0.2 s). Upper bounds allow for the 1.2 jitter on acquire retries plus scheduling slack.
+@Suite struct LeaderElectionTests {
+    static let leaseDuration = Duration.milliseconds(1500)
+    /// What the lease records: leaseDuration rounded up to whole seconds, which followers honour.
+    static let recordedLeaseDuration = Duration.seconds(2)
+    static let renewDeadline = Duration.seconds(1)
+    static let retryPeriod = Duration.milliseconds(200)
+    /// The longest pause between two acquire attempts: retryPeriod × (1 + jitter factor).
+    static let maxAcquirePause = retryPeriod * 2.2
+    static let slack = Duration.seconds(1)
+
+    enum TestSetupError: Error { case noInProcessServer }
+
+    /// When each candidate's `lead` closure started and stopped.
+    final class LeadRecorder: Sendable {
+        struct Interval { var identity: String; var start: ContinuousClock.Instant; var stop: ContinuousClock.Instant? }
+        let intervals = Mutex<[Interval]>([])
+
+        func lead(_ identity: String) -> @Sendable () async -> Void {
+            { [self] in
+                let index = intervals.withLock { intervals in
+                    intervals.append(Interval(identity: identity, start: .now, stop: nil))
+                    return intervals.count - 1
+                }
+                // Leads until cancelled.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+                intervals.withLock { $0[index].stop = .now }
+            }
+        }
+
+        func start(of identity: String) -> ContinuousClock.Instant? {
+            intervals.withLock { $0.first { $0.identity == identity }?.start }
+        }
+
+        func stop(of identity: String) -> ContinuousClock.Instant? {
+            intervals.withLock { $0.first { $0.identity == identity }?.stop }
+        }
+
+        /// Whether any two lead intervals overlap (an open interval runs until now).
+        func overlaps() -> Bool {
+            let now = ContinuousClock.now
+            let all = intervals.withLock { $0 }.sorted { $0.start < $1.start }
+            for (earlier, later) in zip(all, all.dropFirst()) where later.start < (earlier.stop ?? now) {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// A candidate running in its own task.
+    struct Candidate {
+        let elector: LeaderElector
+        let task: Task<Void, Never>
+        var identity: String { elector.config.identity }
+
+        func stop() async {
+            task.cancel()
+            await task.value
+        }
+    }
+
+    static func config(_ cluster: TestCluster, identity: String, releaseOnCancel: Bool = true) -> LeaderElectionConfig {
+        LeaderElectionConfig(
+            leaseNamespace: cluster.namespace, leaseName: "barrelman-leader", identity: identity,
+            leaseDuration: leaseDuration, renewDeadline: renewDeadline, retryPeriod: retryPeriod,
+            releaseOnCancel: releaseOnCancel)
+    }
+
+    static func candidate(
+        _ cluster: TestCluster, _ identity: String, recorder: LeadRecorder, releaseOnCancel: Bool = true
+    ) -> Candidate {
+        let elector = LeaderElector(
+            client: cluster.client, config: config(cluster, identity: identity, releaseOnCancel: releaseOnCancel))
+        let lead = recorder.lead(identity)
+        return Candidate(elector: elector, task: Task { await elector.run(lead: lead) })
+    }
+
+    static func inProcess<T>(_ body: (TestCluster, TestAPIServer) async throws -> T) async throws -> T {
+        try await TestCluster.with(realClusterVariable: nil) { cluster in
+            guard let server = cluster.server else { throw TestSetupError.noInProcessServer }
+            return try await body(cluster, server)
+        }
+    }
+
+    /// Waits until exactly one of `candidates` leads and returns it with the others.
+    static func leaderAndFollower(_ candidates: [Candidate]) async throws -> (Candidate, Candidate)? {
+        let elected = try await eventually(timeout: .seconds(10)) { candidates.contains { $0.elector.isLeader } }
+        guard elected, let leader = candidates.first(where: { $0.elector.isLeader }),
+            let follower = candidates.first(where: { $0.identity != leader.identity })
+        else { return nil }
+        return (leader, follower)
+    }
+
+    // MARK: mutual exclusion
+
+    @Test func twoCandidatesNeverLeadAtTheSameTime() async throws {
+        try await Self.inProcess { cluster, _ in
+            let recorder = LeadRecorder()
+            let a = Self.candidate(cluster, "a", recorder: recorder, releaseOnCancel: false)
+            let b = Self.candidate(cluster, "b", recorder: recorder, releaseOnCancel: false)
+            var bothLed = 0
+            var someoneLed = false
+            // A crash (no release) of whoever leads halfway, so the sampling spans a takeover.
+            var crashed: Candidate?
+            let start = ContinuousClock.now
+            while start.duration(to: .now) < .seconds(6) {
+                let (aLeads, bLeads) = (a.elector.isLeader, b.elector.isLeader)
+                if aLeads && bLeads { bothLed += 1 }
+                someoneLed = someoneLed || aLeads || bLeads
+                if crashed == nil, start.duration(to: .now) > .seconds(1), aLeads || bLeads {
+                    let leader = aLeads ? a : b
+                    crashed = leader
+                    leader.task.cancel()
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await a.stop()
+            await b.stop()
+            #expect(someoneLed)
+            #expect(bothLed == 0)
+            #expect(!recorder.overlaps())
+            #expect(recorder.intervals.withLock { $0.count } == 2, "the survivor took over after the crash")
+        }
+    }
+
+    // MARK: takeover
+
+    @Test func aCrashedLeaderIsReplacedOnceItsLeaseExpires() async throws {
+        try await Self.inProcess { cluster, _ in
+            let recorder = LeadRecorder()
+            let candidates = [
+                Self.candidate(cluster, "a", recorder: recorder, releaseOnCancel: false),
+                Self.candidate(cluster, "b", recorder: recorder, releaseOnCancel: false),
+            ]
+            let pair = try await Self.leaderAndFollower(candidates)
+            let (leader, follower) = try #require(pair)
+            await leader.stop()  // a crash: no release
+            let killed = ContinuousClock.now
+            #expect(!leader.elector.isLeader)
+            #expect(recorder.stop(of: leader.identity) != nil, "lead was cancelled and awaited")
+
+            let tookOver = try await eventually(timeout: .seconds(10)) { follower.elector.isLeader }
+            #expect(tookOver)
+            let end = try #require(recorder.start(of: follower.identity))
+            let waited = killed.duration(to: end)
+            // The leader renewed at most a retryPeriod before the crash; the follower must wait out the lease.
+            #expect(waited >= Self.leaseDuration - Self.retryPeriod - .milliseconds(300))
+            #expect(waited <= Self.recordedLeaseDuration + Self.maxAcquirePause * 2 + Self.slack)
+            #expect(follower.elector.currentLeader == follower.identity)
+
+            let lease = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            #expect(lease.spec.holderIdentity == follower.identity)
+            #expect(lease.spec.leaseTransitions == 1, "created by the first leader (0), taken over once")
+            await follower.stop()
+        }
+    }
+
+    @Test func aCleanlyStoppedLeaderReleasesTheLeaseForAnImmediateTakeover() async throws {
+        try await Self.inProcess { cluster, _ in
+            let recorder = LeadRecorder()
+            let candidates = [
+                Self.candidate(cluster, "a", recorder: recorder), Self.candidate(cluster, "b", recorder: recorder),
+            ]
+            let pair = try await Self.leaderAndFollower(candidates)
+            let (leader, follower) = try #require(pair)
+            // Let the follower see the held lease first, so only the release can explain a quick takeover.
+            try await Task.sleep(for: Self.retryPeriod * 3)
+            await leader.stop()
+            let released = ContinuousClock.now
+
+            let tookOver = try await eventually(timeout: .seconds(10)) { follower.elector.isLeader }
+            #expect(tookOver)
+            let end = try #require(recorder.start(of: follower.identity))
+            let waited = released.duration(to: end)
+            #expect(waited <= Self.maxAcquirePause * 2 + .milliseconds(500), "well before the lease would expire")
+            #expect(!recorder.overlaps())
+            await follower.stop()
+        }
+    }
+
+    @Test func releaseClearsTheHolderAndShortensTheLease() async throws {
+        try await Self.inProcess { cluster, _ in
+            let recorder = LeadRecorder()
+            let only = Self.candidate(cluster, "only", recorder: recorder)
+            let ok1 = try await eventually { only.elector.isLeader }
+            #expect(ok1)
+            let held = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            #expect(held.spec.holderIdentity == "only")
+            #expect(held.spec.leaseDurationSeconds == 2, "1.5 s, rounded up to whole seconds")
+            let microTime = #/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/#
+            #expect(held.spec.renewTime?.wholeMatch(of: microTime) != nil)
+            #expect(held.spec.acquireTime?.wholeMatch(of: microTime) != nil)
+
+            await only.stop()
+            let lease = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            #expect(lease.spec.holderIdentity == "", "explicitly empty, not absent")
+            #expect(lease.spec.leaseDurationSeconds == 1)
+            #expect(lease.spec.leaseTransitions == held.spec.leaseTransitions)
+        }
+    }
+
+    // MARK: losing the API server
+
+    @Test func aLeaderThatCannotRenewStopsLeadingBeforeTheLeaseExpires() async throws {
+        try await Self.inProcess { cluster, server in
+            let recorder = LeadRecorder()
+            let only = Self.candidate(cluster, "only", recorder: recorder)
+            let ok2 = try await eventually { only.elector.isLeader }
+            #expect(ok2)
+            await server.stop()
+            let stopped = ContinuousClock.now
+
+            let stoppedLeading = try await eventually(timeout: .seconds(10)) { recorder.stop(of: "only") != nil }
+            #expect(stoppedLeading)
+            #expect(!only.elector.isLeader)
+            let end = try #require(recorder.stop(of: "only"))
+            let waited = stopped.duration(to: end)
+            #expect(waited <= Self.renewDeadline + Self.retryPeriod + .milliseconds(300))
+            await only.stop()  // returns although the release cannot reach the server
+        }
+    }
+
+    // MARK: a lease held by someone else
+
+    @Test func aLeaseHeldByAnotherIsNotTakenBeforeItExpiresOnOurClock() async throws {
+        try await Self.inProcess { cluster, _ in
+            // renewTime far in the past: a skewed clock must not make the lease look expired at once.
+            let seeded = Lease(
+                metadata: ObjectMeta(name: "barrelman-leader", namespace: cluster.namespace),
+                spec: LeaseSpec(
+                    holderIdentity: "other", leaseDurationSeconds: 2, acquireTime: "2000-01-01T00:00:00.000000Z",
+                    renewTime: "2000-01-01T00:00:00.000000Z", leaseTransitions: 3))
+            _ = try await cluster.client.create(seeded)
+            let recorder = LeadRecorder()
+            let started = ContinuousClock.now
+            let candidate = Self.candidate(cluster, "me", recorder: recorder)
+
+            let ok3 = try await eventually { candidate.elector.currentLeader == "other" }
+            #expect(ok3)
+            let ok4 = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
+            #expect(ok4)
+            let end = try #require(recorder.start(of: "me"))
+            let waited = started.duration(to: end)
+            #expect(waited >= .seconds(2), "the record's leaseDurationSeconds, counted from when we saw it")
+            #expect(waited <= .seconds(2) + Self.maxAcquirePause + Self.slack)
+
+            let lease = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            #expect(lease.spec.holderIdentity == "me")
+            #expect(lease.spec.leaseTransitions == 4)
+            await candidate.stop()
+        }
+    }
+
+    @Test func aLeaseTheHolderKeepsRenewingIsNeverTaken() async throws {
+        try await Self.inProcess { cluster, _ in
+            var lease = try await cluster.client.create(
+                Lease(
+                    metadata: ObjectMeta(name: "barrelman-leader", namespace: cluster.namespace),
+                    spec: LeaseSpec(holderIdentity: "other", leaseDurationSeconds: 1, leaseTransitions: 0)))
+            let recorder = LeadRecorder()
+            let candidate = Self.candidate(cluster, "me", recorder: recorder)
+            // The holder renews every 300 ms for 3 s, twice the lease duration.
+            for round in 0..<10 {
+                lease.spec.renewTime = "2030-01-01T00:00:\(String(format: "%02d", round)).000000Z"
+                lease = try await cluster.client.update(lease)
+                #expect(!candidate.elector.isLeader)
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            #expect(recorder.start(of: "me") == nil)
+            // The holder stops renewing: now it expires.
+            let ok5 = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
+            #expect(ok5)
+            await candidate.stop()
+        }
+    }
+}
