@@ -4,6 +4,12 @@ enum WatchHandler {
     static func open(state: APIServerState, target: ResourceTarget, query: QueryParameters) throws(APIError)
         -> ServerResponse
     {
+        if !state.configuration.watchListSupported && query.bool("sendInitialEvents") != nil {
+            // An apiserver without the WatchList feature ignores sendInitialEvents and so refuses resourceVersionMatch.
+            throw .invalidOptions(
+                "ListOptions",
+                [.forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")])
+        }
         let request = try RequestOptions.watch(target, query: query, defaultTimeout: state.configuration.defaultWatchTimeout)
         if state.faults.takeExpiredWatch() {
             let version = request.resourceVersion ?? "0"

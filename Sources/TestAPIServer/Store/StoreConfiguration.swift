@@ -12,6 +12,8 @@ public struct StoreConfiguration: Sendable {
     public var bookmarkInterval: Duration = .seconds(1)
     /// How long a watch without `timeoutSeconds` stays open (kube picks 30-60 minutes).
     public var defaultWatchTimeout: Duration = .seconds(1800)
+    /// Whether watches accept `sendInitialEvents` (streaming lists); false answers 422 like a pre-1.27 apiserver.
+    public var watchListSupported = true
     /// Namespaces that exist from the start, as in a fresh cluster.
     public var initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
 

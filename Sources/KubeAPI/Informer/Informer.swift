@@ -1,0 +1,113 @@
+import Logging
+import Synchronization
+
+/// A local cache of one kind of object, kept in step with the server by a list/watch loop (client-go's
+/// shared informer without the sharing), with handlers told about every change.
+///
+/// Projection is by the type parameter: `Informer<NodeSummary>` decodes and keeps only what `NodeSummary` models.
+public final class Informer<Object: KubeResource>: Sendable {
+    public typealias Handler = @Sendable (InformerEvent<Object>) -> Void
+
+    private let options: InformerOptions
+    private let store = InformerStore<Object>()
+    private let reflector: Reflector<Object>
+    private let handlers = Mutex<[Handler]>([])
+    /// Held while the store changes and handlers run, so handlers see events in the order of the changes,
+    /// whether they come from the watch or the resync timer.
+    private let delivery = Mutex(())
+    private let syncSignal = SyncSignal()
+
+    public init(
+        client: KubeClient, options: InformerOptions = InformerOptions(),
+        logger: Logger = Logger(label: "barrelman.informer")
+    ) {
+        self.options = options
+        self.reflector = Reflector(client: client, options: options, logger: logger)
+    }
+
+    /// Adds a handler. Handlers run synchronously, in event order, on the informer's task after the store
+    /// was updated; they must be quick (enqueue keys). A handler added after objects are cached is first
+    /// told about each of them as `added`, on the caller's task, as client-go does.
+    public func addHandler(_ handler: @escaping @Sendable (InformerEvent<Object>) -> Void) {
+        delivery.withLock { _ in
+            handlers.withLock { $0.append(handler) }
+            for object in store.list() { handler(.added(object)) }
+        }
+    }
+
+    /// Lists, watches and resyncs until the task is cancelled. Never throws: errors are logged and retried with backoff.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.reflector.run(into: Sink(informer: self)) }
+            if let period = options.resyncPeriod, period > .zero {
+                group.addTask { await self.resync(every: period) }
+            }
+        }
+        syncSignal.finish()
+    }
+
+    /// True once the first full list (or a streaming list's initial events) is in the store; false if the
+    /// waiting task is cancelled or `run()` ends first.
+    public func waitUntilSynced() async -> Bool {
+        await syncSignal.wait()
+    }
+
+    /// Whether the store has held a complete snapshot.
+    public var hasSynced: Bool { syncSignal.isSynced }
+
+    /// The cached object with `key`.
+    public func get(_ key: ObjectKey) -> Object? { store.get(key) }
+
+    /// All cached objects, sorted by key.
+    public func list() -> [Object] { store.list() }
+
+    /// The keys of all cached objects, sorted.
+    public var keys: [ObjectKey] { store.keys() }
+
+    /// The resourceVersion of the last snapshot, event or bookmark applied; a watch resumes from it.
+    public var lastSyncResourceVersion: String? { reflector.lastSyncResourceVersion }
+
+    /// Counters of lists, watches, restarts, relists and events.
+    public var stats: InformerStats { reflector.stats }
+
+    // MARK: delivery
+
+    private func deliver(_ change: () -> [InformerEvent<Object>]) {
+        delivery.withLock { _ in
+            let events = change()
+            guard !events.isEmpty else { return }
+            let handlers = self.handlers.withLock { $0 }
+            for event in events {
+                for handler in handlers { handler(event) }
+            }
+        }
+    }
+
+    private func resync(every period: Duration) async {
+        while true {
+            do {
+                try await Task.sleep(for: period)
+            } catch {
+                return
+            }
+            // Before the first snapshot there is nothing trustworthy to resync.
+            guard syncSignal.isSynced else { continue }
+            deliver { store.list().map { .updated(old: $0, new: $0) } }
+            reflector.record { $0.resyncs += 1 }
+        }
+    }
+
+    /// The reflector's way into the store and the handlers.
+    private struct Sink: ReflectorSink {
+        let informer: Informer<Object>
+
+        func replace(_ snapshot: [Object]) {
+            informer.deliver { informer.store.replace(with: snapshot) }
+            informer.syncSignal.markSynced()
+        }
+
+        func apply(_ event: WatchEvent<Object>) {
+            informer.deliver { informer.store.apply(event).map { [$0] } ?? [] }
+        }
+    }
+}
