@@ -69,5 +69,6 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer"], path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
+        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI"]),
     ]
 )
