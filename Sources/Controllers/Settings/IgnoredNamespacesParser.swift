@@ -1,6 +1,9 @@
 /// A `-ignore-namespace` value that names no namespace.
 public struct IgnoredNamespaceError: Error, Sendable, Hashable, CustomStringConvertible {
     public var value: String
+
+    public init(value: String) { self.value = value }
+
     public var description: String {
         "-ignore-namespace \"\(value)\" names no namespace: give a namespace to ignore, or -name to stop ignoring one"
     }
