@@ -83,5 +83,6 @@ let package = Package(
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "KubeAPI", "TestAPIServer", "TestSupport"]),
+        .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
     ]
 )

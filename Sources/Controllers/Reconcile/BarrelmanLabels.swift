@@ -1,0 +1,46 @@
+import KubeAPI
+
+/// The labels and annotations barrelman reads and writes; the keys are the original's contract.
+public enum BarrelmanLabels {
+    /// The one key: a label on local services and endpoints, an annotation on remote services.
+    public static let key = "tfw.io/barrelman"
+    /// Local service created by a person: barrelman maintains its endpoints only.
+    public static let userManaged = "true"
+    /// Local service created by barrelman: it maintains endpoints and may update or delete the service.
+    public static let managedResource = "managed-resource"
+    /// Remote service annotation value: never mirror this service.
+    public static let ignore = "ignore"
+    /// Label value on Endpoints barrelman wrote.
+    public static let endpointsWritten = "true"
+
+    /// Annotation on mirrored services: the remote cluster's display name.
+    public static let remoteClusterAnnotation = "barrelman.tfw.io/remote-cluster"
+    /// Annotation on mirrored services: the remote service's uid.
+    public static let remoteUIDAnnotation = "barrelman.tfw.io/remote-uid"
+
+    /// EndpointSlice label naming the service it belongs to.
+    public static let serviceNameLabel = "kubernetes.io/service-name"
+    /// EndpointSlice label naming the controller that owns it.
+    public static let managedByLabel = "endpointslice.kubernetes.io/managed-by"
+    /// The `managed-by` value of slices barrelman writes.
+    public static let managedByValue = "barrelman.tfw.io"
+    /// Endpoints label that stops Kubernetes mirroring them into slices (set when barrelman writes slices itself).
+    public static let skipMirrorLabel = "endpointslice.kubernetes.io/skip-mirror"
+    /// The `skip-mirror` value.
+    public static let skipMirrorValue = "true"
+
+    /// True when a local service was created by barrelman and may be updated or deleted by it.
+    public static func isManagedResource(_ meta: ObjectMeta) -> Bool {
+        meta.labels[key] == managedResource
+    }
+
+    /// True when an EndpointSlice was written by barrelman.
+    public static func isOurEndpointSlice(_ slice: EndpointSlice) -> Bool {
+        slice.metadata.labels[managedByLabel] == managedByValue
+    }
+
+    /// True when Endpoints were written by barrelman.
+    public static func isOurEndpoints(_ endpoints: Endpoints) -> Bool {
+        endpoints.metadata.labels[key] == endpointsWritten
+    }
+}

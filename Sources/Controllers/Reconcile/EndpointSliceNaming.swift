@@ -1,0 +1,24 @@
+/// Deterministic EndpointSlice names: `<service>-barrelman-<ipv4|ipv6>-<index>`, always a valid DNS subdomain.
+public enum EndpointSliceNaming {
+    /// The longest name the API accepts.
+    public static let maxNameLength = 253
+
+    /// The name of slice `index` of `family` for the service.
+    public static func name(service: String, family: IPAddressFamily, index: Int) -> String {
+        let suffix = "-barrelman-\(family.rawValue)-\(index)"
+        var base = Substring(service.lowercased().prefix(maxNameLength - suffix.count))
+        // The suffix starts with "-", so the base must end alphanumeric for the name to stay valid.
+        while let last = base.last, !(last.isASCII && (last.isLetter || last.isNumber)) { base = base.dropLast() }
+        return (base.isEmpty ? "service" : String(base)) + suffix
+    }
+
+    /// True when `name` is a valid DNS-1123 subdomain of at most 253 characters, as Kubernetes requires.
+    public static func isValidDNSSubdomain(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= maxNameLength else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard let first = label.first, let last = label.last else { return false }
+            let alphanumeric: (Character) -> Bool = { $0.isASCII && ($0.isLowercase || $0.isNumber) }
+            return alphanumeric(first) && alphanumeric(last) && label.allSatisfy { alphanumeric($0) || $0 == "-" }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import KubeAPI
+
+/// One remote node as an endpoint: its address of the configured type and whether it takes traffic.
+public struct NodeAddressEntry: Sendable, Hashable {
+    public var nodeName: String
+    public var address: String
+    public var zone: String?
+    public var ready: Bool
+
+    public init(nodeName: String, address: String, zone: String? = nil, ready: Bool) {
+        self.nodeName = nodeName
+        self.address = address
+        self.zone = zone
+        self.ready = ready
+    }
+}
+
+/// The remote nodes' addresses, computed once per node change and shared by every service's endpoints.
+///
+/// Holds nodes with an address of the configured type, minus cordoned nodes and nodes labelled
+/// `node.kubernetes.io/exclude-from-external-load-balancers`; sorted by node name, then address, per family.
+public struct NodeAddressSet: Sendable, Hashable {
+    public var ipv4: [NodeAddressEntry]
+    public var ipv6: [NodeAddressEntry]
+
+    public init(ipv4: [NodeAddressEntry] = [], ipv6: [NodeAddressEntry] = []) {
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+    }
+
+    /// The set for these nodes; a dual-stack node contributes its first address of each family.
+    public init(nodes: [NodeSummary], settings: ControllerSettings) {
+        var ipv4: [NodeAddressEntry] = []
+        var ipv6: [NodeAddressEntry] = []
+        let type = settings.nodeAddressType.rawValue
+        for node in nodes where !node.unschedulable && !node.isExcludedFromExternalLoadBalancers {
+            var seen = Set<IPAddressFamily>()
+            for address in node.addresses where address.type == type {
+                guard let family = IPAddressFamily(parsing: address.address), seen.insert(family).inserted else {
+                    continue
+                }
+                let entry = NodeAddressEntry(
+                    nodeName: node.metadata.name, address: address.address, zone: node.zone, ready: node.isReady)
+                if family == .ipv4 { ipv4.append(entry) } else { ipv6.append(entry) }
+            }
+        }
+        let order: (NodeAddressEntry, NodeAddressEntry) -> Bool = {
+            ($0.nodeName, $0.address) < ($1.nodeName, $1.address)
+        }
+        self.ipv4 = ipv4.sorted(by: order)
+        self.ipv6 = ipv6.sorted(by: order)
+    }
+
+    /// Every entry, IPv4 first.
+    public var all: [NodeAddressEntry] { ipv4 + ipv6 }
+    /// The entries of one family.
+    public func entries(of family: IPAddressFamily) -> [NodeAddressEntry] { family == .ipv4 ? ipv4 : ipv6 }
+    /// True when no node qualifies.
+    public var isEmpty: Bool { ipv4.isEmpty && ipv6.isEmpty }
+    /// How many entries are ready.
+    public var readyCount: Int { ipv4.count(where: \.ready) + ipv6.count(where: \.ready) }
+}

@@ -1,0 +1,27 @@
+import KubeAPI
+
+/// The namespace of an object; Kubernetes' default when the cache left it empty.
+func namespaceOf(_ meta: ObjectMeta) -> String {
+    meta.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+}
+
+/// The remote ports that can be mirrored: those with a node port (others are unreachable from outside).
+public func mirrorablePorts(of remote: Service) -> [ServicePort] {
+    remote.spec.ports.filter { ($0.nodePort ?? 0) > 0 }
+}
+
+/// True when the remote service is to be mirrored: NodePort (or LoadBalancer when enabled), in a mirrored
+/// namespace, not annotated `ignore`, with at least one port that has a node port.
+public func remoteServiceQualifies(_ remote: Service, settings: ControllerSettings) -> Bool {
+    let typeMirrored =
+        remote.spec.type == .nodePort || (settings.mirrorLoadBalancer && remote.spec.type == .loadBalancer)
+    return typeMirrored
+        && settings.isNamespaceMirrored(namespaceOf(remote.metadata))
+        && remote.metadata.annotations[BarrelmanLabels.key] != BarrelmanLabels.ignore
+        && !mirrorablePorts(of: remote).isEmpty
+}
+
+/// The local namespace that must exist before the mirror of `remote` can be created; nil when it is not mirrored.
+public func namespaceNeeded(for remote: Service, settings: ControllerSettings) -> String? {
+    remoteServiceQualifies(remote, settings: settings) ? namespaceOf(remote.metadata) : nil
+}

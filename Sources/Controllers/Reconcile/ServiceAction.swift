@@ -1,0 +1,12 @@
+import KubeAPI
+
+/// What the ServiceController does to one local service.
+public enum ServiceAction: Sendable, Hashable {
+    case none
+    /// Create this service (the namespace must exist, see `namespaceNeeded`).
+    case create(Service)
+    /// Replace the local service with this one: the cached object with barrelman's fields replaced.
+    case update(Service)
+    /// Delete the local service; `uid` is the precondition so a newer object of the same name survives.
+    case delete(namespace: String, name: String, uid: String?)
+}

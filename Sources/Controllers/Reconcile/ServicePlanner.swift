@@ -1,0 +1,59 @@
+import KubeAPI
+
+/// The one action that brings the local mirror in line with the remote service.
+///
+/// `remote` nil means the remote cache no longer holds it. A local service without the `managed-resource`
+/// label is never touched; writes happen only when a field barrelman owns differs.
+public func planService(remote: Service?, local: Service?, settings: ControllerSettings) -> ServiceAction {
+    if let local {
+        guard BarrelmanLabels.isManagedResource(local.metadata) else { return .none }
+        // Already being deleted: wait for it to go; its delete event brings us back to re-create it.
+        guard local.metadata.deletionTimestamp == nil else { return .none }
+    }
+    guard let remote, remoteServiceQualifies(remote, settings: settings) else {
+        guard let local else { return .none }
+        return .delete(namespace: namespaceOf(local.metadata), name: local.metadata.name, uid: local.metadata.uid)
+    }
+    let desired = desiredLocalService(for: remote, settings: settings)
+    guard let local else { return .create(desired) }
+    guard !ownedFieldsEqual(desired: desired, local: local, settings: settings) else { return .none }
+    return .update(merging(desired, into: local, settings: settings))
+}
+
+/// True when every field barrelman owns already has the desired value: type, ports (as a set), no selector,
+/// the ownership label and both annotations.
+func ownedFieldsEqual(desired: Service, local: Service, settings: ControllerSettings) -> Bool {
+    let ownsNodePorts = settings.createNodePortServices
+    return local.spec.type == desired.spec.type
+        && local.spec.selector.isEmpty
+        && local.metadata.labels[BarrelmanLabels.key] == desired.metadata.labels[BarrelmanLabels.key]
+        && desired.metadata.annotations.allSatisfy { local.metadata.annotations[$0.key] == $0.value }
+        && local.spec.ports.count == desired.spec.ports.count
+        && ownedPorts(local.spec.ports, includeNodePort: ownsNodePorts)
+            == ownedPorts(desired.spec.ports, includeNodePort: ownsNodePorts)
+}
+
+/// The local service with barrelman's fields replaced by the desired ones and everything else kept
+/// (clusterIP, resourceVersion, other labels and annotations, server-assigned node ports, appProtocol).
+func merging(_ desired: Service, into local: Service, settings: ControllerSettings) -> Service {
+    var merged = local
+    merged.metadata.labels.merge(desired.metadata.labels) { _, new in new }
+    merged.metadata.annotations.merge(desired.metadata.annotations) { _, new in new }
+    merged.spec.type = desired.spec.type
+    merged.spec.selector = [:]
+    var localPorts: [ServicePortKey: ServicePort] = [:]
+    for port in local.spec.ports { localPorts[ServicePortKey(port)] = port }
+    merged.spec.ports = desired.spec.ports.map { wanted in
+        var port = wanted
+        let existing = localPorts[ServicePortKey(wanted)]
+        port.appProtocol = existing?.appProtocol
+        // ClusterIP services may not carry node ports; otherwise keep what the server assigned unless we own it.
+        if desired.spec.type == .clusterIP {
+            port.nodePort = nil
+        } else if !settings.createNodePortServices {
+            port.nodePort = existing?.nodePort
+        }
+        return port
+    }
+    return merged
+}

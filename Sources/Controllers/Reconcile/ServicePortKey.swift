@@ -1,0 +1,35 @@
+import KubeAPI
+
+/// A service port's identity: name, protocol and port. Ports are compared as a set of these, whatever their
+/// order (the original's sort never ordered, so reordered ports counted as a change).
+struct ServicePortKey: Hashable, Comparable {
+    var name: String
+    var `protocol`: String
+    var port: Int32
+
+    init(_ port: ServicePort) {
+        name = port.name ?? ""
+        self.protocol = port.effectiveProtocol
+        self.port = port.port
+    }
+
+    static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.name, lhs.protocol, lhs.port) < (rhs.name, rhs.protocol, rhs.port)
+    }
+}
+
+/// The part of a service port barrelman owns, for comparison.
+struct OwnedServicePort: Hashable {
+    var targetPort: IntOrString?
+    var nodePort: Int32?
+}
+
+/// The ports as a set keyed by identity; `includeNodePort` when the node port is barrelman's to set.
+func ownedPorts(_ ports: [ServicePort], includeNodePort: Bool) -> [ServicePortKey: OwnedServicePort] {
+    var result: [ServicePortKey: OwnedServicePort] = [:]
+    for port in ports {
+        result[ServicePortKey(port)] = OwnedServicePort(
+            targetPort: port.targetPort ?? .int(Int(port.port)), nodePort: includeNodePort ? port.nodePort : nil)
+    }
+    return result
+}
