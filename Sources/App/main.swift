@@ -7,9 +7,14 @@ import Foundation
 let arguments = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
     .normalize(Array(CommandLine.arguments.dropFirst()))
 
-var command: any ParsableCommand
+/// The parsed command, handed from the main thread to the one task that runs it.
+struct ParsedCommand: @unchecked Sendable {
+    var command: any ParsableCommand
+}
+
+let parsed: ParsedCommand
 do {
-    command = try BarrelmanCommand.parseAsRoot(arguments)
+    parsed = ParsedCommand(command: try BarrelmanCommand.parseAsRoot(arguments))
 } catch {
     if BarrelmanCommand.exitCode(for: error) == .success {
         print(BarrelmanCommand.fullMessage(for: error))
@@ -21,6 +26,7 @@ do {
 }
 
 let runner = Task {
+    var command = parsed.command
     do {
         if var asyncCommand = command as? any AsyncParsableCommand {
             try await asyncCommand.run()

@@ -66,18 +66,23 @@ struct BarrelmanCommand: AsyncParsableCommand {
     /// The controllers' settings from the flags; throws a ValidationError naming the bad flag.
     func resolvedSettings() throws -> ControllerSettings {
         var settings = ControllerSettings()
-        settings.ignoredNamespaces = ControllerSettings.applyIgnoreNamespaceFlags(controllers.ignoreNamespace)
+        do {
+            settings.ignoredNamespaces = try IgnoredNamespacesParser.apply(controllers.ignoreNamespace)
+        } catch {
+            throw ValidationError("-ignore-namespace: \(error)")
+        }
         settings.allowedNamespaces = Set(controllers.namespace)
         settings.createNodePortServices = GoBool.parse(controllers.nodePortServices) ?? false
         settings.mirrorLoadBalancer = GoBool.parse(controllers.mirrorLoadBalancer) ?? true
-        guard let mode = EndpointsMode(flag: controllers.endpointsMode) else {
+        guard let mode = EndpointsMode.allCases.first(where: { $0.rawValue.lowercased() == controllers.endpointsMode.lowercased() })
+        else {
             throw ValidationError("-endpoints-mode \(controllers.endpointsMode): use endpointslices, endpoints or both")
         }
         settings.endpointsMode = mode
-        guard ["InternalIP", "ExternalIP"].contains(controllers.nodeAddressType) else {
+        guard let addressType = NodeAddressType(rawValue: controllers.nodeAddressType) else {
             throw ValidationError("-node-address-type \(controllers.nodeAddressType): use InternalIP or ExternalIP")
         }
-        settings.nodeAddressType = controllers.nodeAddressType
+        settings.nodeAddressType = addressType
         guard (1...1000).contains(controllers.maxEndpointsPerSlice) else {
             throw ValidationError("-max-endpoints-per-slice \(controllers.maxEndpointsPerSlice): must be 1 to 1000")
         }

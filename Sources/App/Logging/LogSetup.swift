@@ -34,10 +34,10 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        let explicit = event.metadata
         var fields: [String: JSONValue] = [
             "time": .string(ISO8601DateFormatter().string(from: Date())), "level": .string(level.rawValue),
             "logger": .string(label), "msg": .string(message.description),

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Plain-HTTP endpoints for the kubelet and Prometheus: `/metrics`, `/healthz` (the process is alive) and
 /// `/readyz` (caches synced, and leading or standing by when electing).
@@ -11,7 +12,7 @@ final class StatusServer: Sendable {
     }
 
     private let probes: Probes
-    private let channel: NIOLockedValueBox<Channel?> = NIOLockedValueBox(nil)
+    private let channel = Mutex<(any Channel)?>(nil)
 
     init(probes: Probes) {
         self.probes = probes
@@ -29,12 +30,12 @@ final class StatusServer: Sendable {
                 }
             }
             .bind(host: host, port: port).get()
-        self.channel.withLockedValue { $0 = channel }
+        self.channel.withLock { $0 = channel }
         return channel.localAddress?.port ?? port
     }
 
     func stop() async {
-        let channel = self.channel.withLockedValue { channel in
+        let channel = self.channel.withLock { channel in
             defer { channel = nil }
             return channel
         }
@@ -88,9 +89,8 @@ private final class StatusHandler: ChannelInboundHandler, Sendable {
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
-        let keepAlive = request.isKeepAlive
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context] _ in
-            if !keepAlive { context.close(promise: nil) }
-        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        // Writes go out in order, so a close queued after them does not cut the response.
+        if !request.isKeepAlive { context.close(mode: .output, promise: nil) }
     }
 }

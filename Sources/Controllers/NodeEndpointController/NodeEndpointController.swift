@@ -81,7 +81,7 @@ public final class NodeEndpointController: Sendable {
             return true
         }
         guard changed else { return }
-        logger.debug("remote node addresses changed: \(fresh.readyCount) ready of \(fresh.count)")
+        logger.debug("remote node addresses changed: \(fresh.readyCount) ready of \(fresh.all.count)")
         for service in localServices.list() where localServiceWantsEndpoints(service) {
             enqueue(service.key)
         }
@@ -120,7 +120,7 @@ public final class NodeEndpointController: Sendable {
                 await writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
             }
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
-        } else if let stale = existingEndpoints, BarrelmanLabels.isOurs(stale) {
+        } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
             try await writer.deleteEndpoints(stale)
         }
         let desiredSlices =

@@ -1,5 +1,6 @@
 import KubeAPI
 import Logging
+import Foundation
 import Synchronization
 
 /// Writes Kubernetes Events about local objects, so `kubectl describe service` shows what barrelman did
@@ -40,7 +41,7 @@ public final class EventRecorder: Sendable {
             logger.info("dry run: would record event \(reason) on service \(namespace)/\(service.metadata.name): \(message)")
             return
         }
-        let timestamp = MicroTime.format(.now)
+        let timestamp = MicroTime.format(Date())
         let event = Event(
             metadata: ObjectMeta(generateName: service.metadata.name + ".", namespace: namespace),
             involvedObject: ObjectReference(

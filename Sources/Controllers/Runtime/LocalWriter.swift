@@ -35,9 +35,11 @@ public final class LocalWriter: Sendable {
                 await recorder.record(
                     on: created, type: Event.normal, reason: "Created",
                     message: "mirrors remote service \(namespace)/\(service.metadata.name)")
-            } catch .alreadyExists {
-                // A local service appeared since the cache was read; the next event plans again with it.
-                logger.debug("service \(namespace)/\(service.metadata.name) exists already; replanning")
+            } catch {
+                guard error.isAlreadyExists else { throw error }
+                // A service of the same name exists locally; if it is not ours it is never touched.
+                logger.info(
+                    "service \(namespace)/\(service.metadata.name) exists locally and is not managed by barrelman; leaving it alone")
             }
         case .update(let service):
             let name = "\(service.metadata.namespace ?? "default")/\(service.metadata.name)"
@@ -51,8 +53,8 @@ public final class LocalWriter: Sendable {
                 try await client.delete(
                     Service.self, name: name, namespace: namespace, options: DeleteOptions(preconditionUID: uid))
                 logger.info("deleted service \(namespace)/\(name)")
-            } catch .notFound {
-                return
+            } catch {
+                guard error.isNotFound else { throw error }
             }
         }
     }
@@ -62,13 +64,15 @@ public final class LocalWriter: Sendable {
         if knownNamespaces.withLock({ $0.contains(name) }) { return }
         do {
             _ = try await client.get(Namespace.self, name: name)
-        } catch .notFound {
+        } catch {
+            guard error.isNotFound else { throw error }
             guard !dryRun else { return logDryRun("create namespace \(name)") }
             do {
                 _ = try await client.create(Namespace(metadata: ObjectMeta(name: name)))
                 logger.info("created namespace \(name)")
-            } catch .alreadyExists {
+            } catch {
                 // Someone else created it meanwhile: fine.
+                guard error.isAlreadyExists else { throw error }
             }
         }
         _ = knownNamespaces.withLock { $0.insert(name) }
@@ -102,7 +106,9 @@ public final class LocalWriter: Sendable {
             try await client.delete(
                 Endpoints.self, name: endpoints.metadata.name, namespace: endpoints.metadata.namespace,
                 options: DeleteOptions(preconditionUID: endpoints.metadata.uid))
-        } catch .notFound {}
+        } catch {
+            guard error.isNotFound else { throw error }
+        }
     }
 
     func apply(_ plan: EndpointSlicePlan) async throws {
@@ -120,7 +126,9 @@ public final class LocalWriter: Sendable {
                 try await client.delete(
                     EndpointSlice.self, name: slice.metadata.name, namespace: slice.metadata.namespace,
                     options: DeleteOptions(preconditionUID: slice.metadata.uid))
-            } catch .notFound {}
+            } catch {
+            guard error.isNotFound else { throw error }
+        }
         }
     }
 

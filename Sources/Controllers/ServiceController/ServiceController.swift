@@ -39,7 +39,7 @@ public final class ServiceController: Sendable {
         localServices.addHandler { [queue, metrics, logger] event in
             // Our own writes come back here too; planning them again is cheap and yields no write.
             // Deletions and hand edits of our services are what this is for.
-            guard case .managedResource = BarrelmanLabels.role(of: event.object) else { return }
+            guard BarrelmanLabels.isManagedResource(event.object.metadata) else { return }
             logger.trace("local service \(event.verb): \(event.object.key)")
             metrics.serviceQueued(controller: "service", requeued: false)
             queue.add(event.object.key)
@@ -63,7 +63,7 @@ public final class ServiceController: Sendable {
     /// while barrelman was down are deleted and missing ones created.
     func enqueueEverything() {
         var keys = Set(remoteServices.keys)
-        for service in localServices.list() where BarrelmanLabels.role(of: service) == .managedResource {
+        for service in localServices.list() where BarrelmanLabels.isManagedResource(service.metadata) {
             keys.insert(service.key)
         }
         for key in keys.sorted() { queue.add(key) }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Kubernetes `MicroTime` (`2006-01-02T15:04:05.000000Z`, always UTC), the format of Lease times.
-enum MicroTime {
-    static func format(_ date: Date) -> String {
+public enum MicroTime {
+    public static func format(_ date: Date) -> String {
         let total = date.timeIntervalSince1970
         let wholeSeconds = Int(total.rounded(.down))
         let micros = min(999_999, max(0, Int(((total - Double(wholeSeconds)) * 1_000_000).rounded(.down))))
@@ -13,7 +13,7 @@ enum MicroTime {
             + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(micros, 6) + "Z"
     }
 
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         RFC3339.parse(text)
     }
 
