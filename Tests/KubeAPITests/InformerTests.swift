@@ -466,6 +466,59 @@ import Testing
         }
     }
 
+    @Test func handlerAddedLateIsToldAboutCachedObjects() async throws {
+        try await Self.withInformer { harness in
+            _ = try await harness.client.create(Self.service("a", namespace: harness.namespace))
+            try await Self.expectConverged(harness)
+            let late = EventLog()
+            harness.informer.addHandler { late.record($0) }
+            #expect(late.descriptions.map { $0.split(separator: "@")[0] } == ["added a"])
+            _ = try await harness.client.create(Self.service("b", namespace: harness.namespace))
+            #expect(try await eventually { late.all.count == 2 })
+        }
+    }
+
+    @Test func waitersAreReleasedWhenRunEndsBeforeSync() async throws {
+        try await Self.withInformer(waitForSync: false) { harness in
+            harness.server.state.faults.setDown(true)
+            let informer = Informer<Service>(
+                client: harness.client,
+                options: InformerOptions(
+                    namespace: harness.namespace, backoffBase: .milliseconds(10), backoffCap: .milliseconds(50)))
+            let running = Task { await informer.run() }
+            let waiting = Task { await informer.waitUntilSynced() }
+            running.cancel()
+            await running.value
+            #expect(await waiting.value == false)
+            #expect(!informer.hasSynced)
+            harness.server.state.faults.setDown(false)
+        }
+    }
+
+    @Test func projectionTypeDecidesWhatIsCached() async throws {
+        var serverOptions = TestAPIServer.Options()
+        serverOptions.store = Self.fastStore()
+        try await TestCluster.with(realClusterVariable: nil, serverOptions: serverOptions) { cluster in
+            guard let server = cluster.server else { throw SetupError.noInProcessServer }
+            let node: JSON = [
+                "apiVersion": "v1", "kind": "Node",
+                "metadata": ["name": "node-1", "labels": ["topology.kubernetes.io/zone": "z1", "noise": "x"]],
+            ]
+            try server.state.create(node)
+            let informer = Informer<NodeSummary>(
+                client: cluster.client, options: InformerOptions(backoffBase: .milliseconds(10), backoffCap: .milliseconds(200)))
+            let running = Task { await informer.run() }
+            #expect(await informer.waitUntilSynced())
+            let cached = informer.get(ObjectKey(namespace: nil, name: "node-1"))
+            #expect(cached?.zone == "z1")
+            #expect(cached?.metadata.labels["noise"] == nil, "labels NodeSummary does not model are not kept")
+            try server.state.create(["apiVersion": "v1", "kind": "Node", "metadata": ["name": "node-2"]])
+            #expect(try await eventually { informer.keys.map(\.description) == ["node-1", "node-2"] })
+            running.cancel()
+            await running.value
+        }
+    }
+
     // MARK: store
 
     @Test func objectKeysSortAndPrintLikeKubectl() {

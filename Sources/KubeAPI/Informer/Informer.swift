@@ -6,6 +6,7 @@ import Synchronization
 ///
 /// Projection is by the type parameter: `Informer<NodeSummary>` decodes and keeps only what `NodeSummary` models.
 public final class Informer<Object: KubeResource>: Sendable {
+    /// Told about every change, after the store reflects it.
     public typealias Handler = @Sendable (InformerEvent<Object>) -> Void
 
     private let options: InformerOptions
@@ -17,6 +18,7 @@ public final class Informer<Object: KubeResource>: Sendable {
     private let delivery = Mutex(())
     private let syncSignal = SyncSignal()
 
+    /// An informer reading through `client`; nothing happens until `run()`.
     public init(
         client: KubeClient, options: InformerOptions = InformerOptions(),
         logger: Logger = Logger(label: "barrelman.informer")

@@ -12,11 +12,13 @@ public struct InformerStats: Sendable, Hashable {
     public var watchRestarts = 0
     /// ADDED, MODIFIED and DELETED events applied from watches (initial events of a streaming list included).
     public var events = 0
+    /// BOOKMARK events received (they only advance the resourceVersion).
     public var bookmarks = 0
     /// Resync rounds delivered.
     public var resyncs = 0
     /// Failed requests and broken or failed watches.
     public var errors = 0
 
+    /// All counters at zero.
     public init() {}
 }

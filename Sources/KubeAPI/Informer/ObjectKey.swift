@@ -4,6 +4,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
     public var namespace: String?
     public var name: String
 
+    /// A key; an empty namespace counts as none.
     public init(namespace: String?, name: String) {
         // An empty namespace is how cluster-scoped objects sometimes arrive; it must not make a second key.
         self.namespace = namespace?.isEmpty == true ? nil : namespace
@@ -21,6 +22,7 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
         return left != right ? left < right : lhs.name < rhs.name
     }
 
+    /// `namespace/name`, or `name` for cluster-scoped objects, as kubectl and client-go print keys.
     public var description: String {
         namespace.map { "\($0)/\(name)" } ?? name
     }
