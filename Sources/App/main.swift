@@ -36,6 +36,10 @@ let runner = Task {
         exit(0)
     } catch is CancellationError {
         exit(0)
+    } catch where BarrelmanCommand.exitCode(for: error) == .success {
+        // `-h` and `help` arrive here as a request to print the help.
+        print(BarrelmanCommand.fullMessage(for: error))
+        exit(0)
     } catch {
         FileHandle.standardError.write(Data("barrelman: \(error)\n".utf8))
         exit(1)

@@ -121,7 +121,8 @@ struct DemoCommand: AsyncParsableCommand {
     var verbosity: Int = 0
 
     func run() async throws {
-        LogSetup.bootstrap(format: "text", verbosity: verbosity)
+        // The narrator tells what happens; logs only add to it when asked for with -v.
+        LogSetup.bootstrap(format: "text", verbosity: verbosity, quiet: verbosity == 0)
         var script = DemoScript()
         script.exitAfterScript = exitAfterScript
         try await script.run()

@@ -1,4 +1,5 @@
 import Controllers
+import Foundation
 import KubeAPI
 import Logging
 
@@ -11,7 +12,8 @@ struct DemoScript {
     var logger = Logger(label: "barrelman.demo")
 
     func run() async throws {
-        let say: @Sendable (String) -> Void = { print($0) }
+        // Unbuffered, so each line shows as it happens even when piped.
+        let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
         say("barrelman demo: two in-process Kubernetes API servers (HTTPS on loopback)")
         let clusters = try await DemoClusters.start()
         say("  remote cluster: \(clusters.remoteServer.url)")

@@ -12,8 +12,8 @@ enum LogSetup {
         }
     }
 
-    static func bootstrap(format: String, verbosity: Int) {
-        let level = level(verbosity: verbosity)
+    static func bootstrap(format: String, verbosity: Int, quiet: Bool = false) {
+        let level = quiet ? .warning : level(verbosity: verbosity)
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler =
                 format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
