@@ -28,10 +28,12 @@ import Testing
         #expect(
             slice.endpoints == [
                 Endpoint(
-                    addresses: ["10.0.0.1"], conditions: EndpointConditions(ready: true, serving: true, terminating: false),
+                    addresses: ["10.0.0.1"],
+                    conditions: EndpointConditions(ready: true, serving: true, terminating: false),
                     nodeName: "a", zone: "z1"),
                 Endpoint(
-                    addresses: ["10.0.0.2"], conditions: EndpointConditions(ready: false, serving: false, terminating: false),
+                    addresses: ["10.0.0.2"],
+                    conditions: EndpointConditions(ready: false, serving: false, terminating: false),
                     nodeName: "b", zone: "z2"),
             ])
         #expect(slice.ports == [EndpointSlicePort(name: "http", port: 30080, protocol: "TCP")])
@@ -157,7 +159,8 @@ import Testing
             desired: Self.desired, existing: Self.stored(Self.desired) + [Self.foreignSlice("web-abcde")])
         #expect(plan.isEmpty)
         let named = planEndpointSlices(desired: Self.desired, existing: [Self.foreignSlice("web-barrelman-ipv4-0")])
-        #expect(named.create.count == 3, "a foreign slice is not ours even under our name: creating reports the conflict")
+        #expect(
+            named.create.count == 3, "a foreign slice is not ours even under our name: creating reports the conflict")
         #expect(named.delete.isEmpty && named.update.isEmpty)
     }
 
@@ -181,12 +184,14 @@ import Testing
 }
 
 @Suite struct ModeCleanupTests {
-    static let ourEndpoints = Endpoints(metadata: ObjectMeta(name: "web", namespace: "shop", labels: ["tfw.io/barrelman": "true"]))
+    static let ourEndpoints = Endpoints(
+        metadata: ObjectMeta(name: "web", namespace: "shop", labels: ["tfw.io/barrelman": "true"]))
     static let personsEndpoints = Endpoints(metadata: ObjectMeta(name: "web", namespace: "shop"))
     static let ourSlice = EndpointSlice(
         metadata: ObjectMeta(
             name: "web-barrelman-ipv4-0", namespace: "shop",
-            labels: ["endpointslice.kubernetes.io/managed-by": "barrelman.tfw.io", "kubernetes.io/service-name": "web"]))
+            labels: ["endpointslice.kubernetes.io/managed-by": "barrelman.tfw.io", "kubernetes.io/service-name": "web"])
+    )
     static let mirroredSlice = EndpointSlice(
         metadata: ObjectMeta(
             name: "web-xyz", namespace: "shop",
@@ -203,13 +208,20 @@ import Testing
     }
 
     @Test(arguments: [
-        Case(description: "slices mode deletes our Endpoints", mode: .endpointSlices, endpoints: ourEndpoints, expected: ModeCleanup(endpoints: ourEndpoints)),
-        Case(description: "slices mode keeps a person's Endpoints", mode: .endpointSlices, endpoints: personsEndpoints, expected: ModeCleanup()),
-        Case(description: "endpoints mode deletes our slices only", mode: .endpoints, endpoints: ourEndpoints, expected: ModeCleanup(endpointSlices: [ourSlice])),
+        Case(
+            description: "slices mode deletes our Endpoints", mode: .endpointSlices, endpoints: ourEndpoints,
+            expected: ModeCleanup(endpoints: ourEndpoints)),
+        Case(
+            description: "slices mode keeps a person's Endpoints", mode: .endpointSlices, endpoints: personsEndpoints,
+            expected: ModeCleanup()),
+        Case(
+            description: "endpoints mode deletes our slices only", mode: .endpoints, endpoints: ourEndpoints,
+            expected: ModeCleanup(endpointSlices: [ourSlice])),
         Case(description: "both mode deletes nothing", mode: .both, endpoints: ourEndpoints, expected: ModeCleanup()),
     ])
     func cleanup(_ test: Case) {
-        let cleanup = cleanupForMode(test.mode, endpoints: test.endpoints, endpointSlices: [Self.ourSlice, Self.mirroredSlice])
+        let cleanup = cleanupForMode(
+            test.mode, endpoints: test.endpoints, endpointSlices: [Self.ourSlice, Self.mirroredSlice])
         #expect(cleanup == test.expected)
         #expect(cleanup.isEmpty == (test.expected.endpoints == nil && test.expected.endpointSlices.isEmpty))
     }

@@ -25,7 +25,9 @@ import Testing
         #expect(
             desired.endpoints.subsets == [
                 EndpointSubset(
-                    addresses: [EndpointAddress(ip: "10.0.0.1", nodeName: "a"), EndpointAddress(ip: "10.0.0.2", nodeName: "b")],
+                    addresses: [
+                        EndpointAddress(ip: "10.0.0.1", nodeName: "a"), EndpointAddress(ip: "10.0.0.2", nodeName: "b"),
+                    ],
                     notReadyAddresses: [EndpointAddress(ip: "10.0.0.3", nodeName: "c")],
                     ports: [EndpointPort(name: "http", port: 30080, protocol: "TCP")])
             ])
@@ -34,7 +36,8 @@ import Testing
     @Test(arguments: [(EndpointsMode.endpointSlices, false), (.endpoints, false), (.both, true)])
     func skipMirrorOnlyWhenSlicesAreWrittenToo(mode: EndpointsMode, skipMirror: Bool) {
         let settings = Fixture.with { $0.endpointsMode = mode }
-        let labels = desiredEndpoints(for: Fixture.local(), nodes: Self.nodes, settings: settings).endpoints.metadata.labels
+        let labels = desiredEndpoints(for: Fixture.local(), nodes: Self.nodes, settings: settings).endpoints.metadata
+            .labels
         #expect((labels["endpointslice.kubernetes.io/skip-mirror"] == "true") == skipMirror)
     }
 
@@ -45,16 +48,31 @@ import Testing
     }
 
     @Test(arguments: [
-        PortCase(description: "integer targetPort", port: ServicePort(name: "a", port: 80, targetPort: 31000), endpointPort: EndpointPort(name: "a", port: 31000, protocol: "TCP")),
-        PortCase(description: "absent targetPort means the port", port: ServicePort(name: "a", port: 80), endpointPort: EndpointPort(name: "a", port: 80, protocol: "TCP")),
-        PortCase(description: "UDP kept", port: ServicePort(name: "d", protocol: "UDP", port: 53, targetPort: 30053), endpointPort: EndpointPort(name: "d", port: 30053, protocol: "UDP")),
-        PortCase(description: "unnamed port", port: ServicePort(port: 80, targetPort: 30080), endpointPort: EndpointPort(port: 30080, protocol: "TCP")),
-        PortCase(description: "numeric string targetPort", port: ServicePort(name: "a", port: 80, targetPort: "31001"), endpointPort: EndpointPort(name: "a", port: 31001, protocol: "TCP")),
-        PortCase(description: "named targetPort left out", port: ServicePort(name: "a", port: 80, targetPort: "web"), endpointPort: nil),
-        PortCase(description: "out-of-range targetPort left out", port: ServicePort(name: "a", port: 80, targetPort: 70000), endpointPort: nil),
+        PortCase(
+            description: "integer targetPort", port: ServicePort(name: "a", port: 80, targetPort: 31000),
+            endpointPort: EndpointPort(name: "a", port: 31000, protocol: "TCP")),
+        PortCase(
+            description: "absent targetPort means the port", port: ServicePort(name: "a", port: 80),
+            endpointPort: EndpointPort(name: "a", port: 80, protocol: "TCP")),
+        PortCase(
+            description: "UDP kept", port: ServicePort(name: "d", protocol: "UDP", port: 53, targetPort: 30053),
+            endpointPort: EndpointPort(name: "d", port: 30053, protocol: "UDP")),
+        PortCase(
+            description: "unnamed port", port: ServicePort(port: 80, targetPort: 30080),
+            endpointPort: EndpointPort(port: 30080, protocol: "TCP")),
+        PortCase(
+            description: "numeric string targetPort", port: ServicePort(name: "a", port: 80, targetPort: "31001"),
+            endpointPort: EndpointPort(name: "a", port: 31001, protocol: "TCP")),
+        PortCase(
+            description: "named targetPort left out", port: ServicePort(name: "a", port: 80, targetPort: "web"),
+            endpointPort: nil),
+        PortCase(
+            description: "out-of-range targetPort left out", port: ServicePort(name: "a", port: 80, targetPort: 70000),
+            endpointPort: nil),
     ])
     func ports(_ test: PortCase) {
-        let desired = desiredEndpoints(for: Fixture.local(ports: [test.port]), nodes: Self.nodes, settings: Fixture.settings)
+        let desired = desiredEndpoints(
+            for: Fixture.local(ports: [test.port]), nodes: Self.nodes, settings: Fixture.settings)
         #expect(desired.endpoints.subsets.first?.ports == (test.endpointPort.map { [$0] } ?? []))
         #expect(desired.warnings.count == (test.endpointPort == nil ? 1 : 0))
     }
@@ -62,13 +80,16 @@ import Testing
     @Test func noNodesMeansNoSubset() {
         let desired = desiredEndpoints(for: Fixture.local(), nodes: NodeAddressSet(), settings: Fixture.settings)
         #expect(desired.endpoints.subsets.isEmpty)
-        let portless = desiredEndpoints(for: Fixture.local(ports: []), nodes: NodeAddressSet(), settings: Fixture.settings)
+        let portless = desiredEndpoints(
+            for: Fixture.local(ports: []), nodes: NodeAddressSet(), settings: Fixture.settings)
         #expect(portless.endpoints.subsets.isEmpty)
     }
 }
 
 @Suite struct EndpointsPlannerTests {
-    static let nodes = Fixture.addressSet([Fixture.node("a", internalIP: "10.0.0.1"), Fixture.node("b", internalIP: "10.0.0.2")])
+    static let nodes = Fixture.addressSet([
+        Fixture.node("a", internalIP: "10.0.0.1"), Fixture.node("b", internalIP: "10.0.0.2"),
+    ])
     static let desired = desiredEndpoints(for: Fixture.local(), nodes: nodes, settings: Fixture.settings).endpoints
 
     static func stored(_ endpoints: Endpoints) -> Endpoints {

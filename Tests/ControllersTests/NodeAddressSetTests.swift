@@ -24,7 +24,8 @@ import Testing
             nodes: [Fixture.node("a", internalIP: "10.0.0.1", ready: .unknown)],
             ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: false)]),
         Case(
-            description: "no Ready condition is not ready", nodes: [Fixture.node("a", internalIP: "10.0.0.1", ready: nil)],
+            description: "no Ready condition is not ready",
+            nodes: [Fixture.node("a", internalIP: "10.0.0.1", ready: nil)],
             ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: false)]),
         Case(
             description: "network unavailable is not ready",
@@ -34,13 +35,18 @@ import Testing
             description: "network available is ready",
             nodes: [Fixture.node("a", internalIP: "10.0.0.1", networkUnavailable: .false)],
             ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: true)]),
-        Case(description: "cordoned node is left out", nodes: [Fixture.node("a", internalIP: "10.0.0.1", unschedulable: true)], ipv4: []),
+        Case(
+            description: "cordoned node is left out",
+            nodes: [Fixture.node("a", internalIP: "10.0.0.1", unschedulable: true)], ipv4: []),
         Case(
             description: "node excluded from load balancers is left out",
             nodes: [Fixture.node("a", internalIP: "10.0.0.1", excluded: true)], ipv4: []),
-        Case(description: "node without InternalIP is skipped", nodes: [Fixture.node("a", externalIP: "1.2.3.4")], ipv4: []),
         Case(
-            description: "ExternalIP when configured", nodes: [Fixture.node("a", internalIP: "10.0.0.1", externalIP: "1.2.3.4")],
+            description: "node without InternalIP is skipped", nodes: [Fixture.node("a", externalIP: "1.2.3.4")],
+            ipv4: []),
+        Case(
+            description: "ExternalIP when configured",
+            nodes: [Fixture.node("a", internalIP: "10.0.0.1", externalIP: "1.2.3.4")],
             settings: Fixture.with { $0.nodeAddressType = .externalIP },
             ipv4: [NodeAddressEntry(nodeName: "a", address: "1.2.3.4", ready: true)]),
         Case(
@@ -60,7 +66,10 @@ import Testing
             ipv6: [NodeAddressEntry(nodeName: "a", address: "fd00::1", ready: true)]),
         Case(
             description: "sorted by node name whatever the input order",
-            nodes: [Fixture.node("c", internalIP: "10.0.0.3"), Fixture.node("a", internalIP: "10.0.0.9"), Fixture.node("b", internalIP: "10.0.0.1")],
+            nodes: [
+                Fixture.node("c", internalIP: "10.0.0.3"), Fixture.node("a", internalIP: "10.0.0.9"),
+                Fixture.node("b", internalIP: "10.0.0.1"),
+            ],
             ipv4: [
                 NodeAddressEntry(nodeName: "a", address: "10.0.0.9", ready: true),
                 NodeAddressEntry(nodeName: "b", address: "10.0.0.1", ready: true),

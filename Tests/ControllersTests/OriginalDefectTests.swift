@@ -6,12 +6,15 @@ import Testing
 @Suite struct OriginalDefectTests {
     @Test func reorderedPortsAreNoChange() {
         let ports = [
-            ServicePort(name: "http", port: 80, nodePort: 30080), ServicePort(name: "https", port: 443, nodePort: 30443),
+            ServicePort(name: "http", port: 80, nodePort: 30080),
+            ServicePort(name: "https", port: 443, nodePort: 30443),
             ServicePort(name: "dns", protocol: "UDP", port: 53, nodePort: 30053),
         ]
         let local = Fixture.mirrored(from: Fixture.remote(ports: ports))
         for reordered in [Array(ports.reversed()), [ports[1], ports[2], ports[0]]] {
-            #expect(planService(remote: Fixture.remote(ports: reordered), local: local, settings: Fixture.settings) == .none)
+            #expect(
+                planService(remote: Fixture.remote(ports: reordered), local: local, settings: Fixture.settings) == .none
+            )
         }
     }
 
@@ -22,7 +25,8 @@ import Testing
         (#"[{"type":"MemoryPressure","status":"False"},{"type":"Ready","status":"True"}]"#, true),
     ])
     func networkUnavailableListedBeforeReadyIsHonoured(conditions: String, ready: Bool) throws {
-        let json = #"{"metadata":{"name":"a"},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.1"}],"conditions":"#
+        let json =
+            #"{"metadata":{"name":"a"},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.1"}],"conditions":"#
             + conditions + "}}"
         let node = try JSONDocument.decode(NodeSummary.self, from: json)
         let set = Fixture.addressSet([node])
@@ -31,7 +35,8 @@ import Testing
 
     @Test func namedTargetPortIsNotWrittenAsPortZero() throws {
         let service = Fixture.local(ports: [
-            ServicePort(name: "web", port: 80, targetPort: "http"), ServicePort(name: "metrics", port: 9090, targetPort: 31090),
+            ServicePort(name: "web", port: 80, targetPort: "http"),
+            ServicePort(name: "metrics", port: 9090, targetPort: 31090),
         ])
         let nodes = Fixture.addressSet([Fixture.node("a", internalIP: "10.0.0.1")])
         let desired = desiredEndpoints(for: service, nodes: nodes, settings: Fixture.settings)
@@ -60,7 +65,8 @@ import Testing
         #expect(planEndpoints(desired: endpoints, existing: old) == .update(endpoints))
         let slices = desiredEndpointSlices(for: service, nodes: nodes, settings: Fixture.settings)
         #expect(slices.flatMap(\.endpoints).allSatisfy { $0.conditions.ready == false })
-        #expect(noReadyNodesWarning(for: service, nodes: nodes, settings: Fixture.settings)?.reason == "NoReadyRemoteNodes")
+        #expect(
+            noReadyNodesWarning(for: service, nodes: nodes, settings: Fixture.settings)?.reason == "NoReadyRemoteNodes")
     }
 
     @Test func orphansLeftWhileDownAreFound() {
@@ -85,7 +91,9 @@ import Testing
         stored.metadata.resourceVersion = "1"
         #expect(planEndpoints(desired: endpoints, existing: stored) == .none)
         // A node event that changes nothing computes the same set and again writes nothing.
-        let again = desiredEndpoints(for: service, nodes: Fixture.addressSet(Fixture.nodes(1200, readyEvery: 7).reversed()), settings: Fixture.settings)
+        let again = desiredEndpoints(
+            for: service, nodes: Fixture.addressSet(Fixture.nodes(1200, readyEvery: 7).reversed()),
+            settings: Fixture.settings)
         #expect(planEndpoints(desired: again.endpoints, existing: stored) == .none)
 
         let slices = desiredEndpointSlices(for: service, nodes: nodes, settings: Fixture.settings)
@@ -95,7 +103,9 @@ import Testing
     @Test func servicesNotOursAreNeverTouched() {
         let notOurs = [Fixture.local(label: nil), Fixture.local(label: "true"), Fixture.local(label: "ignore")]
         for local in notOurs {
-            for remote in [Fixture.remote(), Fixture.remote(ports: [ServicePort(name: "x", port: 1, nodePort: 31111)]), nil] {
+            for remote in [
+                Fixture.remote(), Fixture.remote(ports: [ServicePort(name: "x", port: 1, nodePort: 31111)]), nil,
+            ] {
                 #expect(planService(remote: remote, local: local, settings: Fixture.settings) == .none)
             }
         }
@@ -121,7 +131,8 @@ import Testing
                 "node-\(index)", internalIP: "10.0.\(index / 256).\(index % 256)",
                 extraAddresses: [NodeAddress(type: "InternalIP", address: "fd00::\(String(index, radix: 16))")])
         }
-        let slices = desiredEndpointSlices(for: Fixture.local(), nodes: Fixture.addressSet(nodes), settings: Fixture.settings)
+        let slices = desiredEndpointSlices(
+            for: Fixture.local(), nodes: Fixture.addressSet(nodes), settings: Fixture.settings)
         #expect(
             slices.map(\.metadata.name) == [
                 "web-barrelman-ipv4-0", "web-barrelman-ipv4-1", "web-barrelman-ipv6-0", "web-barrelman-ipv6-1",
@@ -148,13 +159,16 @@ import Testing
         let local = desiredLocalService(for: remote, settings: Fixture.settings)
         #expect(local.spec.ports.count == 100)
         let mirrored = Fixture.mirrored(from: remote)
-        #expect(planService(remote: Fixture.remote(ports: ports.shuffled()), local: mirrored, settings: Fixture.settings) == .none)
+        #expect(
+            planService(remote: Fixture.remote(ports: ports.shuffled()), local: mirrored, settings: Fixture.settings)
+                == .none)
 
         let nodes = Fixture.addressSet(Fixture.nodes(3))
         let endpoints = desiredEndpoints(for: mirrored, nodes: nodes, settings: Fixture.settings)
         #expect(endpoints.warnings.isEmpty)
         #expect(endpoints.endpoints.subsets.first?.ports.count == 100)
-        #expect(endpoints.endpoints.subsets.first?.ports.last == EndpointPort(name: "p99", port: 30099, protocol: "TCP"))
+        #expect(
+            endpoints.endpoints.subsets.first?.ports.last == EndpointPort(name: "p99", port: 30099, protocol: "TCP"))
         let slices = desiredEndpointSlices(for: mirrored, nodes: nodes, settings: Fixture.settings)
         #expect(slices.first?.ports.count == 100)
     }

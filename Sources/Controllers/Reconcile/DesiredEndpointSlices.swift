@@ -38,7 +38,7 @@ private func sliceMetadata(service: Service, family: IPAddressFamily, index: Int
     }
     return ObjectMeta(
         name: EndpointSliceNaming.name(service: service.metadata.name, family: family, index: index),
-        namespace: namespaceOf(service.metadata),
+        namespace: service.metadata.namespaceOrDefault,
         labels: [
             BarrelmanLabels.serviceNameLabel: service.metadata.name,
             BarrelmanLabels.managedByLabel: BarrelmanLabels.managedByValue,

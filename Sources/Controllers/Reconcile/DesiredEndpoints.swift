@@ -30,7 +30,8 @@ public func desiredEndpoints(
     // The API rejects a subset without any address, so "no nodes" is no subset at all.
     let hasAddresses = !subset.addresses.isEmpty || !subset.notReadyAddresses.isEmpty
     let endpoints = Endpoints(
-        metadata: ObjectMeta(name: service.metadata.name, namespace: namespaceOf(service.metadata), labels: labels),
+        metadata: ObjectMeta(
+            name: service.metadata.name, namespace: service.metadata.namespaceOrDefault, labels: labels),
         subsets: hasAddresses ? [subset] : [])
     return DesiredEndpoints(endpoints: endpoints, warnings: resolution.warnings)
 }

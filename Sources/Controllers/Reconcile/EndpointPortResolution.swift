@@ -28,16 +28,17 @@ public struct EndpointPortResolution: Sendable, Hashable {
                 // Kubernetes accepts a numeric string here; anything else is a container port name.
                 guard let value = Int(name) else {
                     warnings.append(
-                        "service \(namespaceOf(service.metadata))/\(service.metadata.name) port "
+                        "service \(service.metadata.namespaceOrDefault)/\(service.metadata.name) port "
                             + "\"\(port.name ?? String(port.port))\" has targetPort \"\(name)\" by name, which a service "
-                            + "without selector cannot resolve; it is left out of the endpoints: set a numeric targetPort")
+                            + "without selector cannot resolve; it is left out of the endpoints: set a numeric targetPort"
+                    )
                     continue
                 }
                 number = value
             }
             guard (1...65535).contains(number) else {
                 warnings.append(
-                    "service \(namespaceOf(service.metadata))/\(service.metadata.name) port "
+                    "service \(service.metadata.namespaceOrDefault)/\(service.metadata.name) port "
                         + "\"\(port.name ?? String(port.port))\" has targetPort \(number), outside 1-65535; "
                         + "it is left out of the endpoints: set a valid targetPort")
                 continue

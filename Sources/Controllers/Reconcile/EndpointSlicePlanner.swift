@@ -68,5 +68,9 @@ private func mergedOwners(_ wanted: EndpointSlice, _ current: EndpointSlice) -> 
 }
 
 private func normalizedPorts(_ ports: [EndpointSlicePort]) -> Set<EndpointSlicePort> {
-    Set(ports.map { EndpointSlicePort(name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol) })
+    Set(
+        ports.map {
+            EndpointSlicePort(
+                name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol)
+        })
 }
