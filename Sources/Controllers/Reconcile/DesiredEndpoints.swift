@@ -8,6 +8,7 @@ public func localServiceWantsEndpoints(_ service: Service) -> Bool {
 
 /// The Endpoints a service should have, and the ports that could not be written.
 public struct DesiredEndpoints: Sendable, Hashable {
+    /// The object to write.
     public var endpoints: Endpoints
     /// One line per service port left out (see `EndpointPortResolution`).
     public var warnings: [String]

@@ -2,6 +2,7 @@ import KubeAPI
 
 /// One service port as the endpoints serve it.
 public struct ResolvedEndpointPort: Sendable, Hashable {
+    /// The service port's name.
     public var name: String?
     public var `protocol`: String
     public var port: Int32
@@ -9,6 +10,7 @@ public struct ResolvedEndpointPort: Sendable, Hashable {
 
 /// The endpoint ports of a selector-less service, and why some ports could not be given one.
 public struct EndpointPortResolution: Sendable, Hashable {
+    /// The ports that resolved, in service order.
     public var ports: [ResolvedEndpointPort]
     /// One line per port left out.
     public var warnings: [String]

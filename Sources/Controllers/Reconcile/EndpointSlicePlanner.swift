@@ -2,6 +2,7 @@ import KubeAPI
 
 /// The writes that bring a service's EndpointSlices in line with the desired ones.
 public struct EndpointSlicePlan: Sendable, Hashable {
+    /// Slices to create.
     public var create: [EndpointSlice] = []
     /// Existing slices with barrelman's fields replaced; their metadata (resourceVersion, others' labels) kept.
     public var update: [EndpointSlice] = []

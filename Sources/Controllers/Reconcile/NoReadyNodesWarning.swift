@@ -4,6 +4,7 @@ import KubeAPI
 public struct ServiceEventWarning: Sendable, Hashable {
     /// The Event's reason, CamelCase.
     public var reason: String
+    /// One line for people.
     public var message: String
 }
 
