@@ -7,7 +7,9 @@ enum Fixture {
 
     static func remote(
         _ name: String = "web", namespace: String = "shop", type: ServiceType = .nodePort,
-        ports: [ServicePort] = [ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: 8080, nodePort: 30080)],
+        ports: [ServicePort] = [
+            ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: 8080, nodePort: 30080)
+        ],
         annotations: [String: String] = [:], uid: String = "remote-uid-1"
     ) -> Service {
         Service(

@@ -58,10 +58,12 @@ import Testing
         Case(
             description: "port added remotely: update",
             remote: Fixture.remote(ports: [
-                ServicePort(name: "http", port: 80, nodePort: 30080), ServicePort(name: "https", port: 443, nodePort: 30443),
+                ServicePort(name: "http", port: 80, nodePort: 30080),
+                ServicePort(name: "https", port: 443, nodePort: 30443),
             ]), local: ours, expected: .update),
         Case(
-            description: "remote recreated (new uid): update the annotation", remote: Fixture.remote(uid: "remote-uid-2"),
+            description: "remote recreated (new uid): update the annotation",
+            remote: Fixture.remote(uid: "remote-uid-2"),
             local: ours, expected: .update),
         Case(
             description: "mode switched to NodePort: update", remote: remote, local: ours,
@@ -152,7 +154,10 @@ import Testing
             Fixture.local("unlabelled", label: nil),
         ]
         let orphans = orphanedLocalServices(local: local, remote: [kept, ignored], settings: Fixture.settings)
-        #expect(orphans.map { "\($0.metadata.namespace ?? "")/\($0.metadata.name)" } == ["a/also-gone", "shop/gone", "shop/ignored"])
+        #expect(
+            orphans.map { "\($0.metadata.namespace ?? "")/\($0.metadata.name)" } == [
+                "a/also-gone", "shop/gone", "shop/ignored",
+            ])
     }
 
     @Test func sameNameInAnotherNamespaceIsNoMatch() {

@@ -12,7 +12,9 @@ import Testing
 
     static let cases: [Case] = [
         Case(description: "NodePort qualifies", remote: Fixture.remote(), qualifies: true),
-        Case(description: "LoadBalancer qualifies by default", remote: Fixture.remote(type: .loadBalancer), qualifies: true),
+        Case(
+            description: "LoadBalancer qualifies by default", remote: Fixture.remote(type: .loadBalancer),
+            qualifies: true),
         Case(
             description: "LoadBalancer does not when disabled", remote: Fixture.remote(type: .loadBalancer),
             settings: Fixture.with { $0.mirrorLoadBalancer = false }, qualifies: false),

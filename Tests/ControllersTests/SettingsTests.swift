@@ -36,11 +36,20 @@ import Testing
     }
 
     @Test(arguments: [
-        NamespaceCase(description: "default ignores kube-system", ignored: ["kube-system"], allowed: [], namespace: "kube-system", mirrored: false),
-        NamespaceCase(description: "other namespaces pass", ignored: ["kube-system"], allowed: [], namespace: "shop", mirrored: true),
-        NamespaceCase(description: "allow list admits listed", ignored: [], allowed: ["shop"], namespace: "shop", mirrored: true),
-        NamespaceCase(description: "allow list rejects unlisted", ignored: [], allowed: ["shop"], namespace: "blog", mirrored: false),
-        NamespaceCase(description: "ignore wins over allow", ignored: ["shop"], allowed: ["shop"], namespace: "shop", mirrored: false),
+        NamespaceCase(
+            description: "default ignores kube-system", ignored: ["kube-system"], allowed: [], namespace: "kube-system",
+            mirrored: false),
+        NamespaceCase(
+            description: "other namespaces pass", ignored: ["kube-system"], allowed: [], namespace: "shop",
+            mirrored: true),
+        NamespaceCase(
+            description: "allow list admits listed", ignored: [], allowed: ["shop"], namespace: "shop", mirrored: true),
+        NamespaceCase(
+            description: "allow list rejects unlisted", ignored: [], allowed: ["shop"], namespace: "blog",
+            mirrored: false),
+        NamespaceCase(
+            description: "ignore wins over allow", ignored: ["shop"], allowed: ["shop"], namespace: "shop",
+            mirrored: false),
     ])
     func namespaceFilter(_ test: NamespaceCase) {
         let settings = ControllerSettings(ignoredNamespaces: test.ignored, allowedNamespaces: test.allowed)
@@ -57,9 +66,11 @@ import Testing
 
     @Test(arguments: [
         Case(description: "no flag keeps the default", values: [], expected: ["kube-system"]),
-        Case(description: "a name adds to the default", values: ["monitoring"], expected: ["kube-system", "monitoring"]),
+        Case(
+            description: "a name adds to the default", values: ["monitoring"], expected: ["kube-system", "monitoring"]),
         Case(description: "a leading dash removes", values: ["-kube-system"], expected: []),
-        Case(description: "removing then adding", values: ["-kube-system", "istio-system"], expected: ["istio-system"]),
+        Case(
+            description: "removing then adding", values: ["-kube-system", "istio-system"], expected: ["istio-system"]),
         Case(description: "applied in order", values: ["a", "-a", "b"], expected: ["kube-system", "b"]),
         Case(description: "removing an absent name is harmless", values: ["-nope"], expected: ["kube-system"]),
         Case(description: "repeats are one", values: ["a", "a"], expected: ["kube-system", "a"]),

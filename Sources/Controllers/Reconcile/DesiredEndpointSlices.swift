@@ -1,10 +1,13 @@
 import KubeAPI
 
-/// The EndpointSlices of a local service: per address family, chunks of at most `maxEndpointsPerSlice`
+/// The EndpointSlices of a local service: per address family, slices of at most `maxEndpointsPerSlice`
 /// nodes with deterministic names, owned by the service. With no nodes at all, one empty IPv4 slice, so
 /// consumers see "no endpoints" explicitly.
+///
+/// Without `existing`, nodes are chunked in name order. With the service's current slices, nodes stay in the
+/// slice they are in, so a node added or removed changes one slice (see `EndpointSlicePlacement`).
 public func desiredEndpointSlices(
-    for service: Service, nodes: NodeAddressSet, settings: ControllerSettings
+    for service: Service, nodes: NodeAddressSet, settings: ControllerSettings, existing: [EndpointSlice] = []
 ) -> [EndpointSlice] {
     let ports = EndpointPortResolution(service: service).ports.map {
         EndpointSlicePort(name: $0.name ?? "", port: $0.port, protocol: $0.protocol)
@@ -12,12 +15,11 @@ public func desiredEndpointSlices(
     let chunkSize = settings.maxEndpointsPerSlice
     var slices: [EndpointSlice] = []
     for family in IPAddressFamily.allCases {
-        let entries = nodes.entries(of: family)
-        var chunks = stride(from: 0, to: entries.count, by: chunkSize).map {
-            entries[$0..<min($0 + chunkSize, entries.count)]
-        }
-        if family == .ipv4 && nodes.isEmpty { chunks = [[]] }
-        for (index, chunk) in chunks.enumerated() {
+        var chunks = EndpointSlicePlacement.place(
+            nodes.entries(of: family), family: family, service: service.metadata.name, capacity: chunkSize,
+            existing: existing)
+        if family == .ipv4 && nodes.isEmpty { chunks = [(index: 0, entries: [])] }
+        for (index, chunk) in chunks {
             slices.append(
                 EndpointSlice(
                     metadata: sliceMetadata(service: service, family: family, index: index),
@@ -38,7 +40,7 @@ private func sliceMetadata(service: Service, family: IPAddressFamily, index: Int
     }
     return ObjectMeta(
         name: EndpointSliceNaming.name(service: service.metadata.name, family: family, index: index),
-        namespace: namespaceOf(service.metadata),
+        namespace: service.metadata.namespaceOrDefault,
         labels: [
             BarrelmanLabels.serviceNameLabel: service.metadata.name,
             BarrelmanLabels.managedByLabel: BarrelmanLabels.managedByValue,

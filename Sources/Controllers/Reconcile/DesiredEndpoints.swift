@@ -8,6 +8,7 @@ public func localServiceWantsEndpoints(_ service: Service) -> Bool {
 
 /// The Endpoints a service should have, and the ports that could not be written.
 public struct DesiredEndpoints: Sendable, Hashable {
+    /// The object to write.
     public var endpoints: Endpoints
     /// One line per service port left out (see `EndpointPortResolution`).
     public var warnings: [String]
@@ -30,7 +31,8 @@ public func desiredEndpoints(
     // The API rejects a subset without any address, so "no nodes" is no subset at all.
     let hasAddresses = !subset.addresses.isEmpty || !subset.notReadyAddresses.isEmpty
     let endpoints = Endpoints(
-        metadata: ObjectMeta(name: service.metadata.name, namespace: namespaceOf(service.metadata), labels: labels),
+        metadata: ObjectMeta(
+            name: service.metadata.name, namespace: service.metadata.namespaceOrDefault, labels: labels),
         subsets: hasAddresses ? [subset] : [])
     return DesiredEndpoints(endpoints: endpoints, warnings: resolution.warnings)
 }

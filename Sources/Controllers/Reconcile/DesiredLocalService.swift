@@ -12,7 +12,7 @@ public func desiredLocalService(for remote: Service, settings: ControllerSetting
     }
     return Service(
         metadata: ObjectMeta(
-            name: remote.metadata.name, namespace: namespaceOf(remote.metadata),
+            name: remote.metadata.name, namespace: remote.metadata.namespaceOrDefault,
             labels: [BarrelmanLabels.key: BarrelmanLabels.managedResource], annotations: annotations),
         spec: ServiceSpec(type: settings.createNodePortServices ? .nodePort : .clusterIP, ports: ports))
 }

@@ -2,6 +2,7 @@ import KubeAPI
 
 /// One service port as the endpoints serve it.
 public struct ResolvedEndpointPort: Sendable, Hashable {
+    /// The service port's name.
     public var name: String?
     public var `protocol`: String
     public var port: Int32
@@ -9,6 +10,7 @@ public struct ResolvedEndpointPort: Sendable, Hashable {
 
 /// The endpoint ports of a selector-less service, and why some ports could not be given one.
 public struct EndpointPortResolution: Sendable, Hashable {
+    /// The ports that resolved, in service order.
     public var ports: [ResolvedEndpointPort]
     /// One line per port left out.
     public var warnings: [String]
@@ -28,16 +30,17 @@ public struct EndpointPortResolution: Sendable, Hashable {
                 // Kubernetes accepts a numeric string here; anything else is a container port name.
                 guard let value = Int(name) else {
                     warnings.append(
-                        "service \(namespaceOf(service.metadata))/\(service.metadata.name) port "
+                        "service \(service.metadata.namespaceOrDefault)/\(service.metadata.name) port "
                             + "\"\(port.name ?? String(port.port))\" has targetPort \"\(name)\" by name, which a service "
-                            + "without selector cannot resolve; it is left out of the endpoints: set a numeric targetPort")
+                            + "without selector cannot resolve; it is left out of the endpoints: set a numeric targetPort"
+                    )
                     continue
                 }
                 number = value
             }
             guard (1...65535).contains(number) else {
                 warnings.append(
-                    "service \(namespaceOf(service.metadata))/\(service.metadata.name) port "
+                    "service \(service.metadata.namespaceOrDefault)/\(service.metadata.name) port "
                         + "\"\(port.name ?? String(port.port))\" has targetPort \(number), outside 1-65535; "
                         + "it is left out of the endpoints: set a valid targetPort")
                 continue

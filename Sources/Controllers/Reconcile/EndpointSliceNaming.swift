@@ -12,6 +12,14 @@ public enum EndpointSliceNaming {
         return (base.isEmpty ? "service" : String(base)) + suffix
     }
 
+    /// The index of a slice named by `name(service:family:index:)`, or nil when the name is not one of those.
+    public static func index(of sliceName: String, service: String, family: IPAddressFamily) -> Int? {
+        guard let dash = sliceName.lastIndex(of: "-"), let index = Int(sliceName[sliceName.index(after: dash)...]),
+            index >= 0, name(service: service, family: family, index: index) == sliceName
+        else { return nil }
+        return index
+    }
+
     /// True when `name` is a valid DNS-1123 subdomain of at most 253 characters, as Kubernetes requires.
     public static func isValidDNSSubdomain(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= maxNameLength else { return false }

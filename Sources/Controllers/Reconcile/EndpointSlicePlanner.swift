@@ -2,6 +2,7 @@ import KubeAPI
 
 /// The writes that bring a service's EndpointSlices in line with the desired ones.
 public struct EndpointSlicePlan: Sendable, Hashable {
+    /// Slices to create.
     public var create: [EndpointSlice] = []
     /// Existing slices with barrelman's fields replaced; their metadata (resourceVersion, others' labels) kept.
     public var update: [EndpointSlice] = []
@@ -68,5 +69,9 @@ private func mergedOwners(_ wanted: EndpointSlice, _ current: EndpointSlice) -> 
 }
 
 private func normalizedPorts(_ ports: [EndpointSlicePort]) -> Set<EndpointSlicePort> {
-    Set(ports.map { EndpointSlicePort(name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol) })
+    Set(
+        ports.map {
+            EndpointSlicePort(
+                name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol)
+        })
 }

@@ -37,7 +37,10 @@ private func normalized(_ subsets: [EndpointSubset]) -> [EndpointSubset] {
             addresses: subset.addresses.sorted(by: addressOrder),
             notReadyAddresses: subset.notReadyAddresses.sorted(by: addressOrder),
             ports: subset.ports
-                .map { EndpointPort(name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol) }
+                .map {
+                    EndpointPort(
+                        name: $0.name ?? "", port: $0.port, protocol: $0.protocol ?? "TCP", appProtocol: $0.appProtocol)
+                }
                 .sorted { ($0.name ?? "", $0.port, $0.protocol ?? "") < ($1.name ?? "", $1.port, $1.protocol ?? "") })
     }
 }

@@ -4,6 +4,7 @@ import KubeAPI
 public struct ServiceEventWarning: Sendable, Hashable {
     /// The Event's reason, CamelCase.
     public var reason: String
+    /// One line for people.
     public var message: String
 }
 
@@ -16,7 +17,8 @@ public func noReadyNodesWarning(
     for service: Service, nodes: NodeAddressSet, settings: ControllerSettings
 ) -> ServiceEventWarning? {
     guard nodes.readyCount == 0 else { return nil }
-    let cluster = settings.remoteClusterName.isEmpty ? "the remote cluster" : "remote cluster \(settings.remoteClusterName)"
+    let cluster =
+        settings.remoteClusterName.isEmpty ? "the remote cluster" : "remote cluster \(settings.remoteClusterName)"
     let known = nodes.all.count
     let message =
         known == 0

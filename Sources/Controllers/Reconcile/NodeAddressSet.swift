@@ -2,9 +2,13 @@ import KubeAPI
 
 /// One remote node as an endpoint: its address of the configured type and whether it takes traffic.
 public struct NodeAddressEntry: Sendable, Hashable {
+    /// The remote node's name.
     public var nodeName: String
+    /// Its address of the configured type.
     public var address: String
+    /// Its `topology.kubernetes.io/zone` label.
     public var zone: String?
+    /// Ready, and the network not reported unavailable.
     public var ready: Bool
 
     public init(nodeName: String, address: String, zone: String? = nil, ready: Bool) {
@@ -20,7 +24,9 @@ public struct NodeAddressEntry: Sendable, Hashable {
 /// Holds nodes with an address of the configured type, minus cordoned nodes and nodes labelled
 /// `node.kubernetes.io/exclude-from-external-load-balancers`; sorted by node name, then address, per family.
 public struct NodeAddressSet: Sendable, Hashable {
+    /// Entries with an IPv4 address.
     public var ipv4: [NodeAddressEntry]
+    /// Entries with an IPv6 address.
     public var ipv6: [NodeAddressEntry]
 
     public init(ipv4: [NodeAddressEntry] = [], ipv6: [NodeAddressEntry] = []) {

@@ -1,8 +1,10 @@
 import KubeAPI
 
-/// The namespace of an object; Kubernetes' default when the cache left it empty.
-func namespaceOf(_ meta: ObjectMeta) -> String {
-    meta.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+extension ObjectMeta {
+    /// The namespace, or Kubernetes' `default` when the object carries none.
+    var namespaceOrDefault: String {
+        namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+    }
 }
 
 /// The remote ports that can be mirrored: those with a node port (others are unreachable from outside).
@@ -16,12 +18,12 @@ public func remoteServiceQualifies(_ remote: Service, settings: ControllerSettin
     let typeMirrored =
         remote.spec.type == .nodePort || (settings.mirrorLoadBalancer && remote.spec.type == .loadBalancer)
     return typeMirrored
-        && settings.isNamespaceMirrored(namespaceOf(remote.metadata))
+        && settings.isNamespaceMirrored(remote.metadata.namespaceOrDefault)
         && remote.metadata.annotations[BarrelmanLabels.key] != BarrelmanLabels.ignore
         && !mirrorablePorts(of: remote).isEmpty
 }
 
 /// The local namespace that must exist before the mirror of `remote` can be created; nil when it is not mirrored.
 public func namespaceNeeded(for remote: Service, settings: ControllerSettings) -> String? {
-    remoteServiceQualifies(remote, settings: settings) ? namespaceOf(remote.metadata) : nil
+    remoteServiceQualifies(remote, settings: settings) ? remote.metadata.namespaceOrDefault : nil
 }

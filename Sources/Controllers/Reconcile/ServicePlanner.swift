@@ -12,7 +12,7 @@ public func planService(remote: Service?, local: Service?, settings: ControllerS
     }
     guard let remote, remoteServiceQualifies(remote, settings: settings) else {
         guard let local else { return .none }
-        return .delete(namespace: namespaceOf(local.metadata), name: local.metadata.name, uid: local.metadata.uid)
+        return .delete(namespace: local.metadata.namespaceOrDefault, name: local.metadata.name, uid: local.metadata.uid)
     }
     let desired = desiredLocalService(for: remote, settings: settings)
     guard let local else { return .create(desired) }
@@ -22,30 +22,30 @@ public func planService(remote: Service?, local: Service?, settings: ControllerS
 
 /// True when every field barrelman owns already has the desired value: type, ports (as a set), no selector,
 /// the ownership label and both annotations.
-func ownedFieldsEqual(desired: Service, local: Service, settings: ControllerSettings) -> Bool {
+private func ownedFieldsEqual(desired: Service, local: Service, settings: ControllerSettings) -> Bool {
     let ownsNodePorts = settings.createNodePortServices
     return local.spec.type == desired.spec.type
         && local.spec.selector.isEmpty
         && local.metadata.labels[BarrelmanLabels.key] == desired.metadata.labels[BarrelmanLabels.key]
         && desired.metadata.annotations.allSatisfy { local.metadata.annotations[$0.key] == $0.value }
         && local.spec.ports.count == desired.spec.ports.count
-        && ownedPorts(local.spec.ports, includeNodePort: ownsNodePorts)
-            == ownedPorts(desired.spec.ports, includeNodePort: ownsNodePorts)
+        && mirroredPortFields(local.spec.ports, includeNodePort: ownsNodePorts)
+            == mirroredPortFields(desired.spec.ports, includeNodePort: ownsNodePorts)
 }
 
 /// The local service with barrelman's fields replaced by the desired ones and everything else kept
 /// (clusterIP, resourceVersion, other labels and annotations, server-assigned node ports, appProtocol).
-func merging(_ desired: Service, into local: Service, settings: ControllerSettings) -> Service {
+private func merging(_ desired: Service, into local: Service, settings: ControllerSettings) -> Service {
     var merged = local
     merged.metadata.labels.merge(desired.metadata.labels) { _, new in new }
     merged.metadata.annotations.merge(desired.metadata.annotations) { _, new in new }
     merged.spec.type = desired.spec.type
     merged.spec.selector = [:]
-    var localPorts: [ServicePortKey: ServicePort] = [:]
-    for port in local.spec.ports { localPorts[ServicePortKey(port)] = port }
+    var localPorts: [MirroredPortKey: ServicePort] = [:]
+    for port in local.spec.ports { localPorts[MirroredPortKey(port)] = port }
     merged.spec.ports = desired.spec.ports.map { wanted in
         var port = wanted
-        let existing = localPorts[ServicePortKey(wanted)]
+        let existing = localPorts[MirroredPortKey(wanted)]
         port.appProtocol = existing?.appProtocol
         // ClusterIP services may not carry node ports; otherwise keep what the server assigned unless we own it.
         if desired.spec.type == .clusterIP {

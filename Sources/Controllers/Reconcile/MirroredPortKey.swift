@@ -2,7 +2,7 @@ import KubeAPI
 
 /// A service port's identity: name, protocol and port. Ports are compared as a set of these, whatever their
 /// order (the original's sort never ordered, so reordered ports counted as a change).
-struct ServicePortKey: Hashable, Comparable {
+struct MirroredPortKey: Hashable, Comparable {
     var name: String
     var `protocol`: String
     var port: Int32
@@ -19,16 +19,16 @@ struct ServicePortKey: Hashable, Comparable {
 }
 
 /// The part of a service port barrelman owns, for comparison.
-struct OwnedServicePort: Hashable {
+struct MirroredPortOwnedFields: Hashable {
     var targetPort: IntOrString?
     var nodePort: Int32?
 }
 
 /// The ports as a set keyed by identity; `includeNodePort` when the node port is barrelman's to set.
-func ownedPorts(_ ports: [ServicePort], includeNodePort: Bool) -> [ServicePortKey: OwnedServicePort] {
-    var result: [ServicePortKey: OwnedServicePort] = [:]
+func mirroredPortFields(_ ports: [ServicePort], includeNodePort: Bool) -> [MirroredPortKey: MirroredPortOwnedFields] {
+    var result: [MirroredPortKey: MirroredPortOwnedFields] = [:]
     for port in ports {
-        result[ServicePortKey(port)] = OwnedServicePort(
+        result[MirroredPortKey(port)] = MirroredPortOwnedFields(
             targetPort: port.targetPort ?? .int(Int(port.port)), nodePort: includeNodePort ? port.nodePort : nil)
     }
     return result
