@@ -125,12 +125,10 @@ public final class NodeEndpointController: Sendable {
         }
         let desiredSlices =
             settings.endpointsMode.writesEndpointSlices
-            ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings) : []
+            ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings, existing: existingSlices) : []
         try await writer.apply(planEndpointSlices(desired: desiredSlices, existing: existingSlices))
-        if nodes.readyCount == 0 {
-            await writer.recorder.record(
-                on: service, type: Event.warning, reason: "NoReadyRemoteNodes",
-                message: "no remote node is ready: endpoints carry no ready addresses")
+        if let warning = noReadyNodesWarning(for: service, nodes: nodes, settings: settings) {
+            await writer.recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
         }
     }
 }
