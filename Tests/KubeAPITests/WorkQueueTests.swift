@@ -133,6 +133,23 @@ import Testing
         #expect(queue.count == 1)
     }
 
+    @Test func manyDelayedKeysAreEachProcessedOnce() async {
+        let queue = WorkQueue<String>(name: "test")
+        let seen = Locked([String: Int]())
+        let runner = Task {
+            await queue.run(workers: 4) { key in seen.withLock { $0[key, default: 0] += 1 } }
+        }
+        let keys = (0..<300).map { "key-\($0)" }
+        for (index, key) in keys.enumerated() {
+            queue.addAfter(key, delay: .milliseconds((index * 37) % 60 - 5))
+        }
+        let all = try? await eventually { seen.withLock { $0.count } == keys.count }
+        queue.shutDown()
+        await runner.value
+        #expect(all == true)
+        #expect(seen.withLock { $0.values.allSatisfy { $0 == 1 } })
+    }
+
     // MARK: shutdown and cancellation
 
     @Test func shutDownWakesEveryWaiterWithNil() async {
