@@ -1,5 +1,5 @@
 import Foundation
-import KubeAPI
+@testable import KubeAPI
 import Synchronization
 import TestAPIServer
 import TestSupport
@@ -190,8 +190,8 @@ import Testing
         try await Self.inProcess { cluster, _ in
             let recorder = LeadRecorder()
             let only = Self.candidate(cluster, "only", recorder: recorder)
-            let ok1 = try await eventually { only.elector.isLeader }
-            #expect(ok1)
+            let leads = try await eventually { only.elector.isLeader }
+            #expect(leads)
             let held = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
             #expect(held.spec.holderIdentity == "only")
             #expect(held.spec.leaseDurationSeconds == 2, "1.5 s, rounded up to whole seconds")
@@ -213,8 +213,8 @@ import Testing
         try await Self.inProcess { cluster, server in
             let recorder = LeadRecorder()
             let only = Self.candidate(cluster, "only", recorder: recorder)
-            let ok2 = try await eventually { only.elector.isLeader }
-            #expect(ok2)
+            let leads = try await eventually { only.elector.isLeader }
+            #expect(leads)
             await server.stop()
             let stopped = ContinuousClock.now
 
@@ -225,6 +225,28 @@ import Testing
             let waited = stopped.duration(to: end)
             #expect(waited <= Self.renewDeadline + Self.retryPeriod + .milliseconds(300))
             await only.stop()  // returns although the release cannot reach the server
+        }
+    }
+
+    @Test func aLeaderWhoseLeaseIsTakenByForceStopsLeading() async throws {
+        try await Self.inProcess { cluster, _ in
+            let recorder = LeadRecorder()
+            let only = Self.candidate(cluster, "only", recorder: recorder)
+            let leads = try await eventually { only.elector.isLeader }
+            #expect(leads)
+            var lease = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            lease.spec.holderIdentity = "intruder"
+            _ = try await cluster.client.update(lease)
+            let overwritten = ContinuousClock.now
+
+            let stoppedLeading = try await eventually(timeout: .seconds(10)) { recorder.stop(of: "only") != nil }
+            #expect(stoppedLeading)
+            let end = try #require(recorder.stop(of: "only"))
+            #expect(overwritten.duration(to: end) <= Self.renewDeadline + Self.retryPeriod + .milliseconds(300))
+            #expect(only.elector.currentLeader == "intruder")
+            await only.stop()
+            let after = try await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)
+            #expect(after.spec.holderIdentity == "intruder", "a lease we no longer hold is not released")
         }
     }
 
@@ -243,10 +265,10 @@ import Testing
             let started = ContinuousClock.now
             let candidate = Self.candidate(cluster, "me", recorder: recorder)
 
-            let ok3 = try await eventually { candidate.elector.currentLeader == "other" }
-            #expect(ok3)
-            let ok4 = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
-            #expect(ok4)
+            let sawHolder = try await eventually { candidate.elector.currentLeader == "other" }
+            #expect(sawHolder)
+            let leads = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
+            #expect(leads)
             let end = try #require(recorder.start(of: "me"))
             let waited = started.duration(to: end)
             #expect(waited >= .seconds(2), "the record's leaseDurationSeconds, counted from when we saw it")
@@ -276,9 +298,37 @@ import Testing
             }
             #expect(recorder.start(of: "me") == nil)
             // The holder stops renewing: now it expires.
-            let ok5 = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
-            #expect(ok5)
+            let leads = try await eventually(timeout: .seconds(10)) { candidate.elector.isLeader }
+            #expect(leads)
             await candidate.stop()
         }
+    }
+
+    // MARK: configuration and formats
+
+    @Test func defaultIdentityIsThePodNameWithARandomSuffix() {
+        let first = LeaderElectionConfig.defaultIdentity(environment: ["POD_NAME": "barrelman-7d9f"])
+        let second = LeaderElectionConfig.defaultIdentity(environment: ["POD_NAME": "barrelman-7d9f"])
+        #expect(first.hasPrefix("barrelman-7d9f_"))
+        #expect(first.count > "barrelman-7d9f_".count)
+        #expect(first != second, "a restarted process is a new candidate")
+        #expect(!LeaderElectionConfig.defaultIdentity(environment: [:]).hasPrefix("_"), "falls back to the host name")
+    }
+
+    @Test func inconsistentDurationsAreNamed() {
+        var config = LeaderElectionConfig(leaseNamespace: "ns", leaseName: "l", identity: "me")
+        #expect(config.inconsistency == nil, "client-go's defaults 15 s / 10 s / 2 s")
+        config.renewDeadline = .seconds(15)
+        #expect(config.inconsistency?.contains("leaseDuration") == true)
+        config.renewDeadline = .seconds(2)
+        #expect(config.inconsistency?.contains("retryPeriod") == true)
+    }
+
+    @Test func microTimeIsUTCWithSixFractionDigits() throws {
+        #expect(MicroTime.format(Date(timeIntervalSince1970: 1_136_214_245.5)) == "2006-01-02T15:04:05.500000Z")
+        #expect(MicroTime.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000000Z")
+        #expect(MicroTime.format(Date(timeIntervalSince1970: -1.5)) == "1969-12-31T23:59:58.500000Z")
+        let parsed = try #require(MicroTime.parse("2006-01-02T15:04:05.250000Z"))
+        #expect(parsed.timeIntervalSince1970 == 1_136_214_245.25)
     }
 }

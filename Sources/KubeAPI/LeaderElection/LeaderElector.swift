@@ -51,7 +51,7 @@ public final class LeaderElector: Sendable {
         }
     }
 
-    /// Campaigns until cancelled. While this instance holds the lease, `lead` runs; it is cancelled (and awaited)
+    /// Campaigns until cancelled. Call it once per elector. While this instance holds the lease, `lead` runs; it is cancelled (and awaited)
     /// as soon as renewal fails for renewDeadline — before the lease can expire for others — or on cancellation,
     /// after which the lease is released (holderIdentity cleared) so a successor takes over at once.
     public func run(lead: @escaping @Sendable () async -> Void) async {
@@ -136,7 +136,7 @@ public final class LeaderElector: Sendable {
         let now = ContinuousClock.now
         let timestamp = MicroTime.format(Date())
         // Rounded up: others must never wait less than we assume they do.
-        let recordedSeconds = Int32(clamping: Int(max(1, durationSeconds(config.leaseDuration).rounded(.up))))
+        let recordedSeconds = Int32(clamping: Int(max(1, (config.leaseDuration / .seconds(1)).rounded(.up))))
         var desired = LeaseSpec(
             holderIdentity: config.identity, leaseDurationSeconds: recordedSeconds, acquireTime: timestamp,
             renewTime: timestamp, leaseTransitions: 0)
@@ -196,23 +196,37 @@ public final class LeaderElector: Sendable {
     }
 
     /// Clears the lease if we hold it: holder "", 1 s duration, so the next candidate takes it at once.
+    /// Reads the lease first: a renewal cut short by the cancellation may have landed, leaving our copy stale.
     private func release() async {
         let deadline = ContinuousClock.now + config.renewDeadline
         let released = await withDeadline(deadline) { () async -> Bool? in
-            let lease = self.state.withLock { $0.lease }
-            guard var lease, lease.spec.holderIdentity == self.config.identity else { return false }
-            let timestamp = MicroTime.format(Date())
-            lease.spec = LeaseSpec(
-                holderIdentity: "", leaseDurationSeconds: 1, acquireTime: timestamp, renewTime: timestamp,
-                leaseTransitions: lease.spec.leaseTransitions)
-            do {
-                let written = try await self.client.update(lease)
-                self.record(written, changedAt: .now)
-                return true
-            } catch {
-                self.logger.warning("Could not release the lease: \(error)")
-                return false
+            for _ in 0..<3 {
+                let lease: Lease
+                do {
+                    lease = try await self.client.get(
+                        Lease.self, name: self.config.leaseName, namespace: self.config.leaseNamespace)
+                } catch {
+                    self.logger.warning("Could not release the lease: \(error)")
+                    return false
+                }
+                guard lease.spec.holderIdentity == self.config.identity else { return false }
+                var cleared = lease
+                let timestamp = MicroTime.format(Date())
+                cleared.spec = LeaseSpec(
+                    holderIdentity: "", leaseDurationSeconds: 1, acquireTime: timestamp, renewTime: timestamp,
+                    leaseTransitions: lease.spec.leaseTransitions)
+                do throws(KubeError) {
+                    let written = try await self.client.update(cleared)
+                    self.record(written, changedAt: .now)
+                    return true
+                } catch where error.isConflict {
+                    continue  // written meanwhile; read again
+                } catch {
+                    self.logger.warning("Could not release the lease: \(error)")
+                    return false
+                }
             }
+            return false
         }
         if released == true { logger.info("Released the lease") }
     }
@@ -227,7 +241,7 @@ public final class LeaderElector: Sendable {
 }
 
 /// Runs `operation`, giving up (and cancelling it) at `deadline`; nil when the deadline came first.
-func withDeadline<T: Sendable>(
+private func withDeadline<T: Sendable>(
     _ deadline: ContinuousClock.Instant, _ operation: @escaping @Sendable () async -> T?
 ) async -> T? {
     await withTaskGroup(of: T?.self) { group in

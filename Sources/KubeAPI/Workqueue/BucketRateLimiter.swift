@@ -22,7 +22,7 @@ public final class BucketRateLimiter<Key: Hashable & Sendable>: WorkQueueRateLim
         return bucket.withLock { bucket in
             let now = ContinuousClock.now
             bucket.tokens = Swift.min(
-                Double(burst), bucket.tokens + qps * durationSeconds(bucket.updated.duration(to: now)))
+                Double(burst), bucket.tokens + qps * (bucket.updated.duration(to: now) / .seconds(1)))
             bucket.updated = now
             bucket.tokens -= 1
             return bucket.tokens >= 0 ? .zero : .seconds(-bucket.tokens / qps)

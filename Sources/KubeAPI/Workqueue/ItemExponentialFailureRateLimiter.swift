@@ -18,8 +18,8 @@ public final class ItemExponentialFailureRateLimiter<Key: Hashable & Sendable>: 
             return previous
         }
         // Computed in Double so a long failure streak caps instead of overflowing.
-        let seconds = durationSeconds(base) * pow2(exponent)
-        guard seconds.isFinite, seconds < durationSeconds(max) else { return max }
+        let seconds = (base / .seconds(1)) * pow2(exponent)
+        guard seconds.isFinite, seconds < max / .seconds(1) else { return max }
         return .seconds(seconds)
     }
 
@@ -34,10 +34,4 @@ public final class ItemExponentialFailureRateLimiter<Key: Hashable & Sendable>: 
     private func pow2(_ exponent: Int) -> Double {
         exponent >= 1024 ? .infinity : Double(sign: .plus, exponent: exponent, significand: 1)
     }
-}
-
-/// A duration in (fractional) seconds.
-func durationSeconds(_ duration: Duration) -> Double {
-    let parts = duration.components
-    return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
 }
