@@ -69,7 +69,7 @@ import Testing
             let remote = try await clusters.createRemoteService("bar")
             let nodePort = try #require(remote.spec.ports.first?.nodePort)
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { await Self.localService(clusters, "bar") != nil })
+                try await expectEventually { await Self.localService(clusters, "bar") != nil }
                 let local = try #require(await Self.localService(clusters, "bar"))
                 #expect(local.metadata.labels["tfw.io/barrelman"] == "managed-resource")
                 #expect(local.spec.type == .clusterIP)
@@ -78,11 +78,10 @@ import Testing
                 #expect(local.metadata.annotations["barrelman.tfw.io/remote-uid"] == remote.metadata.uid)
 
                 let expected = try await Self.expectedAddresses(clusters)
-                #expect(
-                    try await eventually {
+                try await expectEventually {
                         let endpoints = try await Self.endpointsOf(clusters, "bar")
                         return endpoints.ready == expected.ready && endpoints.ports == [nodePort]
-                    })
+                    }
                 let endpoints = try await Self.endpointsOf(clusters, "bar")
                 #expect(endpoints.notReady == expected.notReady)
             }
@@ -98,13 +97,13 @@ import Testing
                     Service(
                         metadata: ObjectMeta(name: "baz", namespace: clusters.namespace, labels: ["tfw.io/barrelman": "true"]),
                         spec: ServiceSpec(ports: [ServicePort(name: "http", port: 80, targetPort: .int(31001))])))
-                #expect(try await eventually { try await Self.endpointsOf(clusters, "baz").ports == [31001] })
+                try await expectEventually { try await Self.endpointsOf(clusters, "baz").ports == [31001] }
 
                 var changed = created
                 changed = try await clusters.local.get(Service.self, name: "baz", namespace: clusters.namespace)
                 changed.spec.ports[0].targetPort = .int(31002)
                 _ = try await clusters.local.update(changed)
-                #expect(try await eventually { try await Self.endpointsOf(clusters, "baz").ports == [31002] })
+                try await expectEventually { try await Self.endpointsOf(clusters, "baz").ports == [31002] }
                 let service = try #require(await Self.localService(clusters, "baz"))
                 #expect(service.metadata.labels["tfw.io/barrelman"] == "true", "a person's service stays theirs")
             }
@@ -115,16 +114,15 @@ import Testing
         try await TwoClusters.with { clusters in
             try await clusters.createRemoteService("bar")
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { await Self.localService(clusters, "bar") != nil })
+                try await expectEventually { await Self.localService(clusters, "bar") != nil }
                 var remote = try await clusters.remote.get(Service.self, name: "bar", namespace: clusters.namespace)
                 let newPort: Int32 = (remote.spec.ports[0].nodePort ?? 30000) == 32111 ? 32112 : 32111
                 remote.spec.ports[0].nodePort = newPort
                 _ = try await clusters.remote.update(remote)
-                #expect(
-                    try await eventually {
+                try await expectEventually {
                         await Self.localService(clusters, "bar")?.spec.ports.first?.targetPort == .int(Int(newPort))
-                    })
-                #expect(try await eventually { try await Self.endpointsOf(clusters, "bar").ports == [newPort] })
+                    }
+                try await expectEventually { try await Self.endpointsOf(clusters, "bar").ports == [newPort] }
             }
         }
     }
@@ -133,10 +131,10 @@ import Testing
         try await TwoClusters.with { clusters in
             try await clusters.createRemoteService("bar")
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { try await !Self.localSlices(clusters, "bar").isEmpty })
+                try await expectEventually { try await !Self.localSlices(clusters, "bar").isEmpty }
                 try await clusters.remote.delete(Service.self, name: "bar", namespace: clusters.namespace)
-                #expect(try await eventually { await Self.localService(clusters, "bar") == nil })
-                #expect(try await eventually { try await Self.localSlices(clusters, "bar").isEmpty })
+                try await expectEventually { await Self.localService(clusters, "bar") == nil }
+                try await expectEventually { try await Self.localSlices(clusters, "bar").isEmpty }
                 let namespace = try await clusters.local.get(Namespace.self, name: clusters.namespace)
                 #expect(namespace.metadata.deletionTimestamp == nil, "namespaces are never deleted")
             }
@@ -156,7 +154,7 @@ import Testing
                     spec: ServiceSpec(ports: [ServicePort(name: "web", port: 8080)])))
             try await Self.withBarrelman(clusters) {
                 // Once the last one is mirrored, the others have been decided too.
-                #expect(try await eventually { await Self.localService(clusters, "marker") != nil })
+                try await expectEventually { await Self.localService(clusters, "marker") != nil }
                 #expect(await Self.localService(clusters, "ignored") == nil)
                 #expect(await Self.localService(clusters, "internal") == nil)
                 let taken = try #require(await Self.localService(clusters, "taken"))
@@ -170,13 +168,13 @@ import Testing
             try await clusters.createRemoteService("bar")
             try await clusters.createRemoteService("kept")
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { await Self.localService(clusters, "bar") != nil })
-                #expect(try await eventually { await Self.localService(clusters, "kept") != nil })
+                try await expectEventually { await Self.localService(clusters, "bar") != nil }
+                try await expectEventually { await Self.localService(clusters, "kept") != nil }
             }
             // barrelman is down while the remote service goes away.
             try await clusters.remote.delete(Service.self, name: "bar", namespace: clusters.namespace)
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { await Self.localService(clusters, "bar") == nil })
+                try await expectEventually { await Self.localService(clusters, "bar") == nil }
                 #expect(await Self.localService(clusters, "kept") != nil)
             }
         }
@@ -187,14 +185,13 @@ import Testing
             let remote = try await clusters.createRemoteService("bar")
             let nodePort = try #require(remote.spec.ports.first?.nodePort)
             try await Self.withBarrelman(clusters) {
-                #expect(try await eventually { await Self.localService(clusters, "bar") != nil })
+                try await expectEventually { await Self.localService(clusters, "bar") != nil }
                 var edited = try #require(await Self.localService(clusters, "bar"))
                 edited.spec.ports[0].targetPort = .int(12345)
                 _ = try await clusters.local.update(edited)
-                #expect(
-                    try await eventually {
+                try await expectEventually {
                         await Self.localService(clusters, "bar")?.spec.ports.first?.targetPort == .int(Int(nodePort))
-                    })
+                    }
             }
         }
     }
@@ -203,19 +200,17 @@ import Testing
         try await TwoClusters.with { clusters in
             try await clusters.createRemoteService("bar")
             try await Self.withBarrelman(clusters, mode: .endpoints) {
-                #expect(
-                    try await eventually {
+                try await expectEventually {
                         (try? await clusters.local.get(Endpoints.self, name: "bar", namespace: clusters.namespace)) != nil
-                    })
+                    }
                 #expect(try await Self.localSlices(clusters, "bar").isEmpty)
             }
             try await Self.withBarrelman(clusters, mode: .endpointSlices) {
-                #expect(try await eventually { try await !Self.localSlices(clusters, "bar").isEmpty })
-                #expect(
-                    try await eventually {
+                try await expectEventually { try await !Self.localSlices(clusters, "bar").isEmpty }
+                try await expectEventually {
                         let endpoints = try? await clusters.local.get(Endpoints.self, name: "bar", namespace: clusters.namespace)
                         return endpoints == nil || endpoints?.metadata.labels["tfw.io/barrelman"] == nil
-                    })
+                    }
             }
         }
     }
@@ -229,12 +224,12 @@ import Testing
             for name in ["a", "b", "c"] { try await clusters.createRemoteService(name) }
             try await EndToEndTests.withBarrelman(clusters) {
                 for name in ["a", "b", "c"] {
-                    #expect(try await eventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1", "10.0.0.2"] })
+                    try await expectEventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1", "10.0.0.2"] }
                 }
                 local.state.faults.resetCounts()
                 try await clusters.setNode("node-b", ip: "10.0.0.12", ready: true)
                 for name in ["a", "b", "c"] {
-                    #expect(try await eventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1", "10.0.0.12"] })
+                    try await expectEventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1", "10.0.0.12"] }
                 }
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(local.state.faults.writeCount(resource: "endpointslices") == 3, "one slice write per service")
@@ -248,7 +243,7 @@ import Testing
             for name in ["a", "b"] { try await clusters.createRemoteService(name) }
             try await EndToEndTests.withBarrelman(clusters, resync: .milliseconds(300)) {
                 for name in ["a", "b"] {
-                    #expect(try await eventually { try await !EndToEndTests.localSlices(clusters, name).isEmpty })
+                    try await expectEventually { try await !EndToEndTests.localSlices(clusters, name).isEmpty }
                 }
                 try await Task.sleep(for: .milliseconds(500))
                 local.state.faults.resetCounts()
@@ -264,16 +259,14 @@ import Testing
             try await clusters.setNode("node-b", ip: "10.0.0.2", ready: false)
             try await clusters.createRemoteService("bar")
             try await EndToEndTests.withBarrelman(clusters) {
-                #expect(
-                    try await eventually {
+                try await expectEventually {
                         let endpoints = try await EndToEndTests.endpointsOf(clusters, "bar")
                         return endpoints.ready.isEmpty && endpoints.notReady == ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
-                    })
-                #expect(
-                    try await eventually {
+                    }
+                try await expectEventually {
                         try await clusters.local.list(Event.self, namespace: clusters.namespace).items
                             .contains { $0.reason == "NoReadyRemoteNodes" && $0.type == "Warning" }
-                    })
+                    }
             }
         }
     }
@@ -284,7 +277,7 @@ import Testing
             let local = try #require(clusters.localServer)
             try await clusters.createRemoteService("bar")
             try await EndToEndTests.withBarrelman(clusters) {
-                #expect(try await eventually { try await !EndToEndTests.localSlices(clusters, "bar").isEmpty })
+                try await expectEventually { try await !EndToEndTests.localSlices(clusters, "bar").isEmpty }
                 let before = try await EndToEndTests.endpointsOf(clusters, "bar")
                 local.state.faults.resetCounts()
 
@@ -297,7 +290,7 @@ import Testing
                 // Changed while away: the remote returns with a new node address.
                 try await remoteServer.resume()
                 try await clusters.setNode("node-a", ip: "10.0.0.11", ready: true)
-                #expect(try await eventually { try await EndToEndTests.endpointsOf(clusters, "bar").ready == ["10.0.0.11", "10.0.0.2"] })
+                try await expectEventually { try await EndToEndTests.endpointsOf(clusters, "bar").ready == ["10.0.0.11", "10.0.0.2"] }
             }
         }
     }

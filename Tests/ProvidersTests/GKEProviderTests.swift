@@ -80,7 +80,8 @@ import Testing
             }
             #expect(refused)
             #expect(try await client.namespaceNames().contains("remote-ns"))
-            #expect(harness.google.ledger.issuedCount == 2)
+            // At least one refresh; a slow machine may cross a second refresh point of a 2-second token.
+            #expect(harness.google.ledger.issuedCount >= 2)
         }
     }
 

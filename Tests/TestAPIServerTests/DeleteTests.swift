@@ -77,6 +77,13 @@ struct DeleteTests {
         #expect(client.state.get("leases", namespace: "default", name: "dep") == nil)
     }
 
+    @Test func aDependentCreatedAfterItsOwnerIsGoneIsCollected() async throws {
+        let owner = try owner()
+        #expect(await client.delete("\(services)/owner").status == 200)
+        try dependent("late", owner: owner)
+        #expect(client.state.get("leases", namespace: "default", name: "late") == nil)
+    }
+
     @Test func orphanDeletionKeepsDependentsWithoutTheReference() async throws {
         let owner = try owner()
         try dependent("dep", owner: owner)

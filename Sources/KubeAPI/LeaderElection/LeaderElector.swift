@@ -69,13 +69,15 @@ public final class LeaderElector: Sendable {
             }
             if Task.isCancelled {
                 logger.info("Stopped leading: cancelled")
-                if config.releaseOnCancel {
-                    // A fresh task: the cancelled one would cancel the release request too.
-                    await Task { await self.release() }.value
-                }
                 break
             }
             logger.warning("Stopped leading: could not renew the lease within renewDeadline")
+        }
+        // Also when cancelled while campaigning again after a late renewal: the record may still name us.
+        // `release` checks that it does before clearing it.
+        if config.releaseOnCancel {
+            // A fresh task: the cancelled one would cancel the release request too.
+            await Task { await self.release() }.value
         }
     }
 

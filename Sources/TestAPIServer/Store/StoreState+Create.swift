@@ -52,7 +52,9 @@ extension StoreState {
             object[path: ["metadata", "generation"]] = nil
         }
         try prepareForCreate(resource, &object)
-        return commitPut(resource, key: key, object)
+        let created = commitPut(resource, key: key, object)
+        collectIfOwnersAreGone(resource, key: key, created)
+        return created
     }
 
     /// Per-resource defaulting, validation and allocation on create (kube's registry strategies).

@@ -104,6 +104,14 @@ extension StoreState {
         }
     }
 
+    /// kube-controller-manager's garbage collector also deletes a new dependent whose owners no longer exist
+    /// (a create that raced with its owner's deletion); here that happens right after the create.
+    mutating func collectIfOwnersAreGone(_ resource: ResourceKind, key: String, _ object: JSON) {
+        let owners = object.ownerUIDs
+        guard !owners.isEmpty, owners.allSatisfy({ locate(uid: $0) == nil }) else { return }
+        requestDeletion(resource, key: key, policy: .background)
+    }
+
     /// Orphan propagation: dependents lose their reference to `uid` and stay.
     mutating func orphanDependents(of uid: String) {
         for dependent in dependents(of: uid) {
