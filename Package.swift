@@ -82,7 +82,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL"], path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "KubeAPI", "TestAPIServer", "TestSupport"]),
+        .testTarget(
+            name: "ProvidersTests", dependencies: ["Providers", "Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
     ]
 )
