@@ -103,6 +103,8 @@ public final class NodeEndpointController: Sendable {
         } catch {
             metrics.endpointsUpdateFailed()
             logger.warning("endpoints of \(key): \(error)")
+            await writer.recorder.record(
+                on: service, type: Event.warning, reason: "EndpointsSyncFailed", message: "\(error)")
             throw error
         }
     }

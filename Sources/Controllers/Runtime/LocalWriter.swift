@@ -53,6 +53,11 @@ public final class LocalWriter: Sendable {
                 try await client.delete(
                     Service.self, name: name, namespace: namespace, options: DeleteOptions(preconditionUID: uid))
                 logger.info("deleted service \(namespace)/\(name)")
+                // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
+                let deleted = Service(metadata: ObjectMeta(name: name, namespace: namespace, uid: uid))
+                await recorder.record(
+                    on: deleted, type: Event.normal, reason: "Deleted",
+                    message: "the remote service is gone or no longer qualifies for mirroring")
             } catch {
                 guard error.isNotFound else { throw error }
             }
