@@ -84,5 +84,9 @@ let package = Package(
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
+        // Runs the built `barrelman` binary as a subprocess (`swift build --build-tests` builds it) and checks deploy/.
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["KubeAPI", "TestAPIServer", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

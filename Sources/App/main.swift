@@ -12,6 +12,13 @@ struct ParsedCommand: @unchecked Sendable {
     var command: any ParsableCommand
 }
 
+if let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
+    .undefinedFlag(in: arguments, subcommands: ["demo", "help"], builtins: ["h", "help", "version"])
+{
+    FileHandle.standardError.write(Data("barrelman: flag provided but not defined: \(undefined) (see barrelman -h)\n".utf8))
+    exit(2)
+}
+
 let parsed: ParsedCommand
 do {
     parsed = ParsedCommand(command: try BarrelmanCommand.parseAsRoot(arguments))

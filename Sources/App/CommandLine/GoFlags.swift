@@ -34,6 +34,23 @@ struct GoFlags {
     }
 }
 
+extension GoFlags {
+    /// The first flag in a normalized command line that is not defined, as Go's flag package reports it.
+    /// The argument parser would read an unknown `-watch` as the short flags `-w -a -t -c -h` and print the
+    /// help; Go exits 2 instead. A subcommand's own flags are left to the parser.
+    func undefinedFlag(in normalized: [String], subcommands: Set<String>, builtins: Set<String>) -> String? {
+        for argument in normalized {
+            if argument == "--" || subcommands.contains(argument) { return nil }
+            guard argument.hasPrefix("-"), argument != "-" else { continue }
+            let name = String(argument.drop { $0 == "-" }.prefix { $0 != "=" })
+            if !valueFlags.contains(name) && !boolFlags.contains(name) && !builtins.contains(name) {
+                return argument.prefix { $0 != "=" }.description
+            }
+        }
+        return nil
+    }
+}
+
 /// A Go boolean flag value: `true`, `false`, `1`, `0`, `t`, `f` (any case), as `strconv.ParseBool` reads them.
 enum GoBool {
     static func parse(_ text: String) -> Bool? {
