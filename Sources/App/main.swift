@@ -55,27 +55,6 @@ let runner = Task {
 
 // First SIGINT/SIGTERM: stop taking work, finish in-flight writes, release the lease, exit 0.
 // Second: exit at once.
-let signalQueue = DispatchQueue(label: "barrelman.signals")
-nonisolated(unsafe) var signalSources: [any DispatchSourceSignal] = []
-let signalsSeen = SignalCounter()
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signalQueue)
-    source.setEventHandler {
-        if signalsSeen.increment() > 1 { exit(1) }
-        runner.cancel()
-    }
-    source.resume()
-    signalSources.append(source)
-}
+let signalSources = ShutdownSignals.install { runner.cancel() }
 
 dispatchMain()
-
-final class SignalCounter: @unchecked Sendable {
-    // Only touched on `signalQueue`, which is serial.
-    private var count = 0
-    func increment() -> Int {
-        count += 1
-        return count
-    }
-}

@@ -30,13 +30,13 @@ struct RunAgainstTestClustersTests {
         defer { process.cleanUp() }
         var port: Int?
         let started = try await eventually(timeout: .seconds(60)) {
-            port = statusPort(in: process.stderr)
+            port = Self.statusPort(in: process.stderr)
             return port != nil || !process.isRunning
         }
-        let statusPort = try #require(port, "no \"status on :PORT\" log line (started: \(started)):\n\(process.stderr)")
+        let listenPort = try #require(port, "no \"status on :PORT\" log line (started: \(started)):\n\(process.stderr)")
         let transport = HTTPTransport()
         defer { transport.shutdown() }
-        try await body(Running(process: process, status: StatusProbe(port: statusPort, transport: transport)))
+        try await body(Running(process: process, status: StatusProbe(port: listenPort, transport: transport)))
     }
 
     /// The port from the startup line `... status on :PORT ...`.

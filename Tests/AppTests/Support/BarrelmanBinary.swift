@@ -98,8 +98,8 @@ final class BarrelmanProcess: @unchecked Sendable {
         fullEnvironment.merge(environment) { $1 }
         process.environment = fullEnvironment
         let running = BarrelmanProcess(process: process, directory: directory)
-        FileManager.default.createFile(atPath: running.stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: running.stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: running.stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: running.stderrURL.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: running.stdoutURL)
         process.standardError = try FileHandle(forWritingTo: running.stderrURL)
         process.standardInput = FileHandle.nullDevice
