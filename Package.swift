@@ -53,10 +53,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
+        // Go `flag`-style command-line pieces of the executable, as a library so tests can import them.
+        .target(name: "AppSupport"),
         .executableTarget(
             name: "App",
             dependencies: [
-                "KubeAPI", "Providers", "Controllers", "TestAPIServer",
+                "AppSupport", "KubeAPI", "Providers", "Controllers", "TestAPIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -85,5 +87,9 @@ let package = Package(
         .testTarget(
             name: "ProvidersTests", dependencies: ["Providers", "Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
+        // Runs the built `barrelman` binary as a subprocess (`swift build --build-tests` builds it) and checks deploy/.
+        .testTarget(
+            name: "AppTests",
+            dependencies: ["AppSupport", "KubeAPI", "TestAPIServer", "TestSupport", .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -1,3 +1,4 @@
+import AppSupport
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -10,6 +11,13 @@ let arguments = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.boole
 /// The parsed command, handed from the main thread to the one task that runs it.
 struct ParsedCommand: @unchecked Sendable {
     var command: any ParsableCommand
+}
+
+if let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
+    .undefinedFlag(in: arguments, subcommands: ["demo", "help"], builtins: ["h", "help", "version"])
+{
+    FileHandle.standardError.write(Data("barrelman: flag provided but not defined: \(undefined) (see barrelman -h)\n".utf8))
+    exit(2)
 }
 
 let parsed: ParsedCommand
@@ -48,27 +56,6 @@ let runner = Task {
 
 // First SIGINT/SIGTERM: stop taking work, finish in-flight writes, release the lease, exit 0.
 // Second: exit at once.
-let signalQueue = DispatchQueue(label: "barrelman.signals")
-nonisolated(unsafe) var signalSources: [any DispatchSourceSignal] = []
-let signalsSeen = SignalCounter()
-for signalNumber in [SIGINT, SIGTERM] {
-    signal(signalNumber, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signalQueue)
-    source.setEventHandler {
-        if signalsSeen.increment() > 1 { exit(1) }
-        runner.cancel()
-    }
-    source.resume()
-    signalSources.append(source)
-}
+let signalSources = ShutdownSignals.install { runner.cancel() }
 
 dispatchMain()
-
-final class SignalCounter: @unchecked Sendable {
-    // Only touched on `signalQueue`, which is serial.
-    private var count = 0
-    func increment() -> Int {
-        count += 1
-        return count
-    }
-}

@@ -1,3 +1,4 @@
+import AppSupport
 import Controllers
 import Foundation
 import KubeAPI

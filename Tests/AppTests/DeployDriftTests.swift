@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+import Yams
+
+/// deploy/base (kustomize) and deploy/helm/barrelman must not drift from the binary: their flags must parse,
+/// and their RBAC must grant exactly what the code does in the local cluster.
+@Suite("deploy manifests match the code")
+struct DeployDriftTests {
+    static let deploy = PackageRoot.url.appendingPathComponent("deploy")
+    static let helmChart = deploy.appendingPathComponent("helm/barrelman")
+
+    // MARK: flags
+
+    @Test("the kustomize Deployment's args parse: the run fails on the missing kubeconfig, not the command line")
+    func kustomizeArgs() async throws {
+        let deployment = try Self.yamlMapping(Self.deploy.appendingPathComponent("base/deployment.yaml"))
+        let args = try #require(Self.containerArgs(deployment), "no container args in deploy/base/deployment.yaml")
+        #expect(!args.isEmpty)
+        try await Self.expectParses(args, source: "deploy/base/deployment.yaml")
+    }
+
+    @Test("the Helm Deployment's args, rendered with values.yaml, parse")
+    func helmArgs() async throws {
+        let values = try Self.yamlMapping(Self.helmChart.appendingPathComponent("values.yaml"))
+        let template = try String(contentsOf: Self.helmChart.appendingPathComponent("templates/deployment.yaml"), encoding: .utf8)
+        let args = try Self.helmArgs(template: template, values: values)
+        #expect(args.count >= 5, "args: \(args)")
+        try await Self.expectParses(args, source: "helm templates/deployment.yaml")
+    }
+
+    @Test("kustomize and Helm pass the same contract flags")
+    func sameFlags() throws {
+        let deployment = try Self.yamlMapping(Self.deploy.appendingPathComponent("base/deployment.yaml"))
+        let kustomize = Set((Self.containerArgs(deployment) ?? []).map(Self.flagName))
+        let template = try String(contentsOf: Self.helmChart.appendingPathComponent("templates/deployment.yaml"), encoding: .utf8)
+        let values = try Self.yamlMapping(Self.helmChart.appendingPathComponent("values.yaml"))
+        let helm = Set(try Self.helmArgs(template: template, values: values).map(Self.flagName))
+        // Helm names the Lease's namespace explicitly; kustomize leaves it to the pod's namespace.
+        #expect(kustomize.subtracting(helm).isEmpty, "only in kustomize: \(kustomize.subtracting(helm))")
+        #expect(helm.subtracting(kustomize).subtracting(["leader-elect-namespace"]).isEmpty,
+            "only in helm: \(helm.subtracting(kustomize))")
+    }
+
+    /// Runs the binary with `args` plus a missing local kubeconfig: exit 1 naming that file means every flag
+    /// parsed and validated (a bad flag exits 2 first).
+    static func expectParses(_ args: [String], source: String) async throws {
+        let missing = "/nonexistent-\(UUID().uuidString)/local.kubeconfig"
+        let result = try await BarrelmanBinary.run(args + ["-local-kubeconfig", missing])
+        #expect(result.exitCode == 1, "\(source) args \(args) did not parse: \(result)")
+        #expect(result.stderr.contains(missing), "\(result)")
+    }
+
+    static func flagName(_ argument: String) -> String {
+        String(argument.drop { $0 == "-" }.prefix { $0 != "=" })
+    }
+
+    /// The args of the Deployment's first container.
+    static func containerArgs(_ deployment: [String: Any]) -> [String]? {
+        let spec = (deployment["spec"] as? [String: Any])?["template"] as? [String: Any]
+        let containers = (spec?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
+        return (containers?.first?["args"] as? [Any])?.map { "\($0)" }
+    }
+
+    /// The `- -flag=...` lines under `args:`, with `{{ ... .Values.a.b }}` replaced from values.yaml (an empty
+    /// required value gets a placeholder) and `.Release.Namespace` by `barrelman`; template-only lines are skipped.
+    static func helmArgs(template: String, values: [String: Any]) throws -> [String] {
+        var args: [String] = []
+        var inArgs = false
+        for line in template.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "args:" {
+                inArgs = true
+                continue
+            }
+            guard inArgs else { continue }
+            if trimmed.hasPrefix("{{-") { continue }
+            guard trimmed.hasPrefix("- ") else {
+                if !trimmed.isEmpty { inArgs = false }
+                continue
+            }
+            let argument = String(trimmed.dropFirst(2))
+            guard argument.hasPrefix("-") else { continue }  // `- {{ . | quote }}` of extraArgs
+            args.append(try render(argument, values: values))
+        }
+        return args
+    }
+
+    static func render(_ text: String, values: [String: Any]) throws -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            result += rest[..<open.lowerBound]
+            let close = try #require(rest[open.upperBound...].range(of: "}}"), "unclosed {{ in \(text)")
+            let action = rest[open.upperBound..<close.lowerBound]
+            if action.contains(".Release.Namespace") {
+                result += "barrelman"
+            } else if let path = action.split(separator: " ").first(where: { $0.hasPrefix(".Values.") }) {
+                var node: Any? = values
+                for key in path.dropFirst(".Values.".count).split(separator: ".") {
+                    node = (node as? [String: Any])?[String(key)]
+                }
+                let value = try #require(node, "\(path) is not in values.yaml")
+                let string = "\(value)"
+                result += string.isEmpty ? "CHANGE-ME" : string
+            } else {
+                Issue.record("cannot render {{\(action)}} in \(text)")
+            }
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+
+    static func yamlMapping(_ url: URL) throws -> [String: Any] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try #require(try Yams.load(yaml: text) as? [String: Any], "\(url.path) is not a YAML mapping")
+    }
+
+    // MARK: RBAC
+
+    /// What barrelman does in the local cluster, as `group/resource: verbs`. Keep in step with
+    /// Sources/Controllers/Runtime/LocalWriter.swift (every write), the local informers in
+    /// Sources/Controllers/Runtime/Barrelman.swift (list, watch), EventRecorder.swift and
+    /// Sources/KubeAPI/LeaderElection/LeaderElector.swift (the Lease, granted by the Role).
+    static let clusterRoleGrants: Set<String> = grants([
+        "/services": ["list", "watch", "create", "update", "delete"],
+        "/endpoints": ["list", "watch", "create", "update", "delete"],
+        "discovery.k8s.io/endpointslices": ["list", "watch", "create", "update", "delete"],
+        "/namespaces": ["get", "create"],
+        "/events": ["create"],
+    ])
+    static let roleGrants: Set<String> = grants(["coordination.k8s.io/leases": ["get", "create", "update"]])
+
+    static func grants(_ table: [String: [String]]) -> Set<String> {
+        Set(table.flatMap { resource, verbs in verbs.map { "\(resource):\($0)" } })
+    }
+
+    @Test(
+        "the ClusterRole and the leader-election Role grant exactly what the code uses",
+        arguments: [
+            ("base/clusterrole.yaml", "ClusterRole"), ("base/role.yaml", "Role"),
+            ("helm/barrelman/templates/clusterrole.yaml", "ClusterRole"), ("helm/barrelman/templates/role.yaml", "Role"),
+        ])
+    func rbac(file: String, kind: String) throws {
+        // Helm template lines (`{{ ... }}`) are dropped: the rules themselves are plain YAML.
+        let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.contains("{{") }.joined(separator: "\n")
+        let role = try #require(try Yams.load(yaml: text) as? [String: Any], "\(file) is not a YAML mapping")
+        #expect(role["kind"] as? String == kind)
+        var granted: Set<String> = []
+        for rule in role["rules"] as? [[String: Any]] ?? [] {
+            for group in rule["apiGroups"] as? [String] ?? [] {
+                for resource in rule["resources"] as? [String] ?? [] {
+                    for verb in rule["verbs"] as? [String] ?? [] { granted.insert("\(group)/\(resource):\(verb)") }
+                }
+            }
+        }
+        let expected = kind == "Role" ? Self.roleGrants : Self.clusterRoleGrants
+        #expect(granted.subtracting(expected).isEmpty, "\(file) grants more than the code uses: \(granted.subtracting(expected).sorted())")
+        #expect(expected.subtracting(granted).isEmpty, "\(file) misses: \(expected.subtracting(granted).sorted())")
+    }
+
+    /// A rough grep: each granted verb has a client call (or informer) in the code that needs it, and the code
+    /// that writes to the local cluster calls no verb the roles do not grant.
+    @Test("every granted verb is used by the code, and the code uses no other verb")
+    func grantsMatchSources() throws {
+        let sources = PackageRoot.url.appendingPathComponent("Sources")
+        func read(_ path: String) throws -> String {
+            try String(contentsOf: sources.appendingPathComponent(path), encoding: .utf8)
+        }
+        let writer = try read("Controllers/Runtime/LocalWriter.swift")
+        let recorder = try read("Controllers/Runtime/EventRecorder.swift")
+        let elector = try read("KubeAPI/LeaderElection/LeaderElector.swift")
+        let runtime = try read("Controllers/Runtime/Barrelman.swift")
+
+        // (grant, file, verb of the client call, text the call's arguments start with; "" = any call)
+        let evidence: [(String, String, String, String)] = [
+            ("/services:create", writer, "create", "service"), ("/services:update", writer, "update", "service"),
+            ("/services:delete", writer, "delete", "Service.self"),
+            ("/endpoints:create", writer, "create", "endpoints"), ("/endpoints:update", writer, "update", "endpoints"),
+            ("/endpoints:delete", writer, "delete", "Endpoints.self"),
+            ("discovery.k8s.io/endpointslices:create", writer, "create", "slice"),
+            ("discovery.k8s.io/endpointslices:update", writer, "update", "slice"),
+            ("discovery.k8s.io/endpointslices:delete", writer, "delete", "EndpointSlice.self"),
+            ("/namespaces:get", writer, "get", "Namespace.self"), ("/namespaces:create", writer, "create", "Namespace("),
+            ("/events:create", recorder, "create", ""),
+            ("coordination.k8s.io/leases:get", elector, "get", "Lease.self"),
+            ("coordination.k8s.io/leases:create", elector, "create", ""),
+            ("coordination.k8s.io/leases:update", elector, "update", ""),
+        ]
+        for (grant, file, verb, argumentPrefix) in evidence {
+            let calls = Self.clientCalls(verb, in: file)
+            #expect(calls.contains { $0.hasPrefix(argumentPrefix) }, "no client.\(verb)(\(argumentPrefix)…) for \(grant)")
+        }
+        // Local informers list and watch.
+        for (grant, informer) in [
+            ("/services", "localServices: Informer<Service>"), ("/endpoints", "localEndpoints: Informer<Endpoints>"),
+            ("discovery.k8s.io/endpointslices", "localSlices: Informer<EndpointSlice>"),
+        ] {
+            #expect(runtime.contains(informer), "no \(informer) in Barrelman.swift for \(grant):list,watch")
+        }
+        let allGrants = Self.clusterRoleGrants.union(Self.roleGrants)
+        let grantedVerbs = Set(allGrants.compactMap { $0.split(separator: ":").last.map(String.init) })
+        for verb in ["get", "list", "listAll", "watch", "create", "update", "patch", "delete"] {
+            for file in [writer, recorder, elector] where !Self.clientCalls(verb, in: file).isEmpty {
+                #expect(grantedVerbs.contains(verb == "listAll" ? "list" : verb), "the code calls client.\(verb) but no role grants it")
+            }
+        }
+    }
+
+    /// The text after each `client.VERB(` in `source`, with whitespace trimmed (a call may wrap).
+    static func clientCalls(_ verb: String, in source: String) -> [String] {
+        source.components(separatedBy: "client.\(verb)(").dropFirst().map {
+            String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80))
+        }
+    }
+}
