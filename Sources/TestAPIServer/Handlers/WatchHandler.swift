@@ -32,7 +32,10 @@ enum WatchHandler {
         let timer = Task { await runTimer(state: state, watcherID: id, request: request) }
         continuation.onTermination = { _ in
             timer.cancel()
-            try? state.withStore { $0.dropWatcher(id) }
+            // Not inline: termination can run while another thread holds the store lock and is yielding an
+            // event to this very stream (lock order store -> stream); taking the store lock here would deadlock.
+            // Until the task runs, events yielded to the finished stream are dropped, which is harmless.
+            Task { try? state.withStore { $0.dropWatcher(id) } }
         }
         return ServerResponse(status: 200, headers: Responses.jsonHeaders, body: .stream(stream))
     }
