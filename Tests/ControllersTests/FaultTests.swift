@@ -233,6 +233,29 @@ import Testing
         }
     }
 
+    /// Watches that ran for a while and then broke (a proxy's idle timeout, a flaky link) resume at once, as
+    /// client-go's do: repeated cuts must not pile up backoff until the mirror lags by the 30 s cap.
+    @Test func repeatedWatchCutsDoNotStallTheMirror() async throws {
+        try await TwoClusters.with(inProcessOnly: true) { clusters in
+            let (remoteServer, _) = try Self.servers(clusters)
+            try await clusters.createRemoteService("a")
+            try await EndToEndTests.withBarrelman(clusters) {
+                try await Self.expectConverged(clusters)
+                for cut in 1...6 {
+                    // Both remote watches (services, nodes) are back: generous for a loaded machine, yet
+                    // shorter than the delays a backoff growing with every cut reaches by the fifth.
+                    let resumed = try await eventually(timeout: .seconds(5)) { remoteServer.state.openWatchCount >= 2 }
+                    #expect(resumed, "watches resumed soon after cut \(cut - 1)")
+                    // Each watch lives past the short-watch threshold, then breaks.
+                    try await Task.sleep(for: .milliseconds(1100))
+                    remoteServer.state.abortAllWatches()
+                }
+                try await Self.setServicePort(clusters, "a", port: 86)
+                try await Self.expectConverged(clusters, timeout: .seconds(10))
+            }
+        }
+    }
+
     // MARK: 5. hand edits
 
     @Test func handEditsToMirrorsAreUndoneAndForeignServicesAreNeverTouched() async throws {
