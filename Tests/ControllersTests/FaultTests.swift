@@ -140,7 +140,7 @@ enum FaultTests {
         }
     }
 
-    /// Remote outages and cut watches.
+    /// A remote outage, then a soak of churn and faults.
     @Suite(.serialized, .timeLimit(.minutes(2))) struct Outages {
         // MARK: 1. remote outage
 
@@ -167,55 +167,6 @@ enum FaultTests {
             }
         }
 
-        // MARK: 4. watches cut under churn
-
-        @Test func watchesCutWhileTheRemoteChurnsStillEndExactlyAtTheDesiredState() async throws {
-            try await TwoClusters.with(inProcessOnly: true) { clusters in
-                let (remoteServer, localServer) = try FaultTests.servers(clusters)
-                try await EndToEndTests.withBarrelman(clusters) {
-                    let cutter = FaultTests.watchCutter([remoteServer, localServer], every: .milliseconds(300))
-                    for index in 0..<30 { try await clusters.createRemoteService("s\(index)") }
-                    try await clusters.setNode("node-a", ip: "10.0.1.1", ready: true)
-                    for index in stride(from: 0, to: 30, by: 3) { try await FaultTests.setServicePort(clusters, "s\(index)", port: 90) }
-                    try await clusters.setNode("node-c", ip: "10.0.1.3", ready: true)
-                    for index in stride(from: 1, to: 30, by: 3) {
-                        try await clusters.remote.delete(Service.self, name: "s\(index)", namespace: clusters.namespace)
-                    }
-                    try await clusters.setNode("node-b", ip: "10.0.1.2", ready: false)
-                    try await Task.sleep(for: .seconds(1))
-                    cutter.cancel()
-                    await cutter.value
-                    try await FaultTests.expectConverged(clusters, timeout: .seconds(30))
-                }
-            }
-        }
-
-        /// Watches that ran for a while and then broke (a proxy's idle timeout, a flaky link) resume at once, as
-        /// client-go's do: repeated cuts must not pile up backoff until the mirror lags by the 30 s cap.
-        @Test func repeatedWatchCutsDoNotStallTheMirror() async throws {
-            try await TwoClusters.with(inProcessOnly: true) { clusters in
-                let (remoteServer, _) = try FaultTests.servers(clusters)
-                try await clusters.createRemoteService("a")
-                try await EndToEndTests.withBarrelman(clusters) {
-                    try await FaultTests.expectConverged(clusters)
-                    for cut in 1...6 {
-                        // Both remote watches (services, nodes) are back: generous for a loaded machine, yet
-                        // shorter than the delays a backoff growing with every cut reaches by the fifth.
-                        let resumed = try await eventually(timeout: .seconds(5)) { remoteServer.state.openWatchCount >= 2 }
-                        #expect(resumed, "watches resumed soon after cut \(cut - 1)")
-                        // Each watch lives past the short-watch threshold, then breaks.
-                        try await Task.sleep(for: .milliseconds(1100))
-                        remoteServer.state.abortAllWatches()
-                    }
-                    try await FaultTests.setServicePort(clusters, "a", port: 86)
-                    try await FaultTests.expectConverged(clusters, timeout: .seconds(10))
-                }
-            }
-        }
-    }
-
-    /// Churn under faults, and leader failover.
-    @Suite(.serialized, .timeLimit(.minutes(2))) struct Churn {
         // MARK: 7. churn soak
 
         /// Established (or half-closed) TCP connections to or from `ports`: what a connection leak leaves behind.
@@ -294,7 +245,10 @@ enum FaultTests {
                 }
             }
         }
+    }
 
+    /// Leader failover, hand edits, and cut watches.
+    @Suite(.serialized, .timeLimit(.minutes(2))) struct Churn {
         // MARK: 6. two replicas with leader election
 
         /// Which replicas run barrelman, and whether two ever did at once.
@@ -361,9 +315,99 @@ enum FaultTests {
                 await follower.1.value
             }
         }
+
+        // MARK: 5. hand edits
+
+        @Test func handEditsToMirrorsAreUndoneAndForeignServicesAreNeverTouched() async throws {
+            try await TwoClusters.with(inProcessOnly: true) { clusters in
+                for name in ["a", "b"] { try await clusters.createRemoteService(name) }
+                try await clusters.createRemoteService("foreign")
+                _ = try await clusters.local.create(Namespace(metadata: ObjectMeta(name: clusters.namespace)))
+                let foreign = try await clusters.local.create(
+                    Service(
+                        metadata: ObjectMeta(name: "foreign", namespace: clusters.namespace),
+                        spec: ServiceSpec(ports: [ServicePort(name: "web", port: 8080)])))
+                try await EndToEndTests.withBarrelman(clusters) {
+                    let desired = try await FaultTests.desired(clusters).filter { $0.key != "foreign" }
+                    func mirrored() async throws -> Bool { try await FaultTests.observed(clusters) == desired }
+                    try await FaultTests.expectSoon { try await mirrored() }
+
+                    // Someone deletes a's slices.
+                    for slice in try await EndToEndTests.localSlices(clusters, "a") {
+                        try await clusters.local.delete(EndpointSlice.self, name: slice.metadata.name, namespace: clusters.namespace)
+                    }
+                    try await FaultTests.expectSoon("deleted slices are restored") { try await mirrored() }
+
+                    // Someone edits b's slice addresses.
+                    var slice = try #require(try await EndToEndTests.localSlices(clusters, "b").first)
+                    for index in slice.endpoints.indices { slice.endpoints[index].addresses = ["192.0.2.1"] }
+                    _ = try await clusters.local.update(slice)
+                    try await FaultTests.expectSoon("edited addresses are restored") { try await mirrored() }
+
+                    // Someone deletes mirror a.
+                    try await clusters.local.delete(Service.self, name: "a", namespace: clusters.namespace)
+                    try await FaultTests.expectSoon("a deleted mirror is recreated") { try await mirrored() }
+
+                    // Churn on the remote "foreign" never reaches the local service of that name.
+                    try await FaultTests.setServicePort(clusters, "foreign", port: 99)
+                    try await clusters.setNode("node-a", ip: "10.0.0.31", ready: true)
+                    let changed = try await FaultTests.desired(clusters).filter { $0.key != "foreign" }
+                    try await FaultTests.expectSoon { try await FaultTests.observed(clusters) == changed }
+                    let after = try await clusters.local.get(Service.self, name: "foreign", namespace: clusters.namespace)
+                    #expect(after.metadata.resourceVersion == foreign.metadata.resourceVersion, "never modified")
+                    #expect(try await EndToEndTests.localSlices(clusters, "foreign").isEmpty)
+                }
+            }
+        }
+
+        // MARK: 4. watches cut under churn
+
+        @Test func watchesCutWhileTheRemoteChurnsStillEndExactlyAtTheDesiredState() async throws {
+            try await TwoClusters.with(inProcessOnly: true) { clusters in
+                let (remoteServer, localServer) = try FaultTests.servers(clusters)
+                try await EndToEndTests.withBarrelman(clusters) {
+                    let cutter = FaultTests.watchCutter([remoteServer, localServer], every: .milliseconds(300))
+                    for index in 0..<30 { try await clusters.createRemoteService("s\(index)") }
+                    try await clusters.setNode("node-a", ip: "10.0.1.1", ready: true)
+                    for index in stride(from: 0, to: 30, by: 3) { try await FaultTests.setServicePort(clusters, "s\(index)", port: 90) }
+                    try await clusters.setNode("node-c", ip: "10.0.1.3", ready: true)
+                    for index in stride(from: 1, to: 30, by: 3) {
+                        try await clusters.remote.delete(Service.self, name: "s\(index)", namespace: clusters.namespace)
+                    }
+                    try await clusters.setNode("node-b", ip: "10.0.1.2", ready: false)
+                    try await Task.sleep(for: .seconds(1))
+                    cutter.cancel()
+                    await cutter.value
+                    try await FaultTests.expectConverged(clusters, timeout: .seconds(30))
+                }
+            }
+        }
+
+        /// Watches that ran for a while and then broke (a proxy's idle timeout, a flaky link) resume at once, as
+        /// client-go's do: repeated cuts must not pile up backoff until the mirror lags by the 30 s cap.
+        @Test func repeatedWatchCutsDoNotStallTheMirror() async throws {
+            try await TwoClusters.with(inProcessOnly: true) { clusters in
+                let (remoteServer, _) = try FaultTests.servers(clusters)
+                try await clusters.createRemoteService("a")
+                try await EndToEndTests.withBarrelman(clusters) {
+                    try await FaultTests.expectConverged(clusters)
+                    for cut in 1...6 {
+                        // Both remote watches (services, nodes) are back: generous for a loaded machine, yet
+                        // shorter than the delays a backoff growing with every cut reaches by the fifth.
+                        let resumed = try await eventually(timeout: .seconds(5)) { remoteServer.state.openWatchCount >= 2 }
+                        #expect(resumed, "watches resumed soon after cut \(cut - 1)")
+                        // Each watch lives past the short-watch threshold, then breaks.
+                        try await Task.sleep(for: .milliseconds(1100))
+                        remoteServer.state.abortAllWatches()
+                    }
+                    try await FaultTests.setServicePort(clusters, "a", port: 86)
+                    try await FaultTests.expectConverged(clusters, timeout: .seconds(10))
+                }
+            }
+        }
     }
 
-    /// History resets, refusing local servers, hand edits, and security bounds.
+    /// History resets, refusing local servers, and security bounds.
     @Suite(.serialized, .timeLimit(.minutes(2))) struct Edits {
         // MARK: 2. remote history reset
 
@@ -425,50 +469,6 @@ enum FaultTests {
                     try await FaultTests.setServicePort(clusters, "a", port: 8443)
                     try await FaultTests.expectConverged(clusters, timeout: .seconds(30))
                     #expect(faults.requestCount(verb: "update", resource: "services") < 10, "no tight loop")
-                }
-            }
-        }
-
-        // MARK: 5. hand edits
-
-        @Test func handEditsToMirrorsAreUndoneAndForeignServicesAreNeverTouched() async throws {
-            try await TwoClusters.with(inProcessOnly: true) { clusters in
-                for name in ["a", "b"] { try await clusters.createRemoteService(name) }
-                try await clusters.createRemoteService("foreign")
-                _ = try await clusters.local.create(Namespace(metadata: ObjectMeta(name: clusters.namespace)))
-                let foreign = try await clusters.local.create(
-                    Service(
-                        metadata: ObjectMeta(name: "foreign", namespace: clusters.namespace),
-                        spec: ServiceSpec(ports: [ServicePort(name: "web", port: 8080)])))
-                try await EndToEndTests.withBarrelman(clusters) {
-                    let desired = try await FaultTests.desired(clusters).filter { $0.key != "foreign" }
-                    func mirrored() async throws -> Bool { try await FaultTests.observed(clusters) == desired }
-                    try await FaultTests.expectSoon { try await mirrored() }
-
-                    // Someone deletes a's slices.
-                    for slice in try await EndToEndTests.localSlices(clusters, "a") {
-                        try await clusters.local.delete(EndpointSlice.self, name: slice.metadata.name, namespace: clusters.namespace)
-                    }
-                    try await FaultTests.expectSoon("deleted slices are restored") { try await mirrored() }
-
-                    // Someone edits b's slice addresses.
-                    var slice = try #require(try await EndToEndTests.localSlices(clusters, "b").first)
-                    for index in slice.endpoints.indices { slice.endpoints[index].addresses = ["192.0.2.1"] }
-                    _ = try await clusters.local.update(slice)
-                    try await FaultTests.expectSoon("edited addresses are restored") { try await mirrored() }
-
-                    // Someone deletes mirror a.
-                    try await clusters.local.delete(Service.self, name: "a", namespace: clusters.namespace)
-                    try await FaultTests.expectSoon("a deleted mirror is recreated") { try await mirrored() }
-
-                    // Churn on the remote "foreign" never reaches the local service of that name.
-                    try await FaultTests.setServicePort(clusters, "foreign", port: 99)
-                    try await clusters.setNode("node-a", ip: "10.0.0.31", ready: true)
-                    let changed = try await FaultTests.desired(clusters).filter { $0.key != "foreign" }
-                    try await FaultTests.expectSoon { try await FaultTests.observed(clusters) == changed }
-                    let after = try await clusters.local.get(Service.self, name: "foreign", namespace: clusters.namespace)
-                    #expect(after.metadata.resourceVersion == foreign.metadata.resourceVersion, "never modified")
-                    #expect(try await EndToEndTests.localSlices(clusters, "foreign").isEmpty)
                 }
             }
         }
