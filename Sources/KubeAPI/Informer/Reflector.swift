@@ -256,6 +256,9 @@ final class Reflector<Object: KubeResource>: Sendable {
             return true
         case .interrupted(let error):
             record { $0.errors += 1 }
+            // A watch that worked before breaking (idle proxy, flaky link) says nothing about the next one: as in
+            // client-go it must not inherit earlier cuts' backoff, or a few blips stall the cache for the 30 s cap.
+            if result.duration >= Self.shortWatch || result.eventCount > 0 { loop.backoff.reset() }
             logger.info("watch broke, resuming from \(version) with backoff: \(error)")
             return await loop.backoff.wait()
         case .expired(let status):
