@@ -141,11 +141,28 @@ struct TransportTests {
     }
 
     @Test func aRefusedConnectionFailsWithConnectionFailed() async throws {
-        let fixture = try await ServerFixture()
-        defer { fixture.tearDown() }
-        await fixture.server.stop()
+        // A port bound but not listening refuses connections, and no parallel test can take it meanwhile.
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socketFD >= 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socketFD, $0, length) == 0 && getsockname(socketFD, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
 
-        let error = await transportError { try await fixture.transport.send(fixture.request("GET", "/echo")) }
+        let transport = HTTPTransport()
+        defer { transport.shutdown() }
+        let error = await transportError {
+            try await transport.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(port)/", timeout: .seconds(30)))
+        }
         #expect(error?.kind == "connectionFailed")
     }
 
@@ -446,7 +463,7 @@ private final class TestEndpoints: ServerRequestHandler {
 
 /// Polls `condition` until it holds or `timeout` passes; a bounded wait, not a timing assertion.
 private func eventually(
-    timeout: Duration = .seconds(5), _ condition: @Sendable () async -> Bool
+    timeout: Duration = .seconds(20), _ condition: @Sendable () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

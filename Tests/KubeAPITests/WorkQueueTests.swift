@@ -17,7 +17,7 @@ import Testing
     }
 
     /// `get` with an upper bound, so a broken queue fails the test instead of hanging it.
-    static func get(_ queue: WorkQueue<String>, within timeout: Duration = .seconds(5)) async -> String? {
+    static func get(_ queue: WorkQueue<String>, within timeout: Duration = .seconds(20)) async -> String? {
         await withTaskGroup(of: String?.self) { group in
             group.addTask { await queue.get() }
             group.addTask {

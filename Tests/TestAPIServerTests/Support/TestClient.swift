@@ -186,7 +186,7 @@ final class WatchRecorder: Sendable {
 
     /// Waits (bounded) until at least `count` events arrived; returns all so far.
     @discardableResult
-    func waitForEvents(_ count: Int, timeout: Duration = .seconds(5)) async -> [Event] {
+    func waitForEvents(_ count: Int, timeout: Duration = .seconds(20)) async -> [Event] {
         let deadline = ContinuousClock.now + timeout
         while events.count < count && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
@@ -196,7 +196,7 @@ final class WatchRecorder: Sendable {
 
     /// Waits (bounded) until the stream ends.
     @discardableResult
-    func waitForEnd(timeout: Duration = .seconds(5)) async -> Ending {
+    func waitForEnd(timeout: Duration = .seconds(20)) async -> Ending {
         let deadline = ContinuousClock.now + timeout
         while ending == .open && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
