@@ -1,0 +1,36 @@
+/// The figures of one run, printed as Markdown table rows.
+struct ResultTable {
+    var scenario = ""
+    private(set) var rows: [(metric: String, value: String, target: String)] = []
+
+    mutating func add(_ metric: String, _ duration: Duration?, target: String?) {
+        rows.append((metric, duration.map { format($0.seconds, "s") } ?? "timed out", target ?? ""))
+    }
+
+    mutating func addMilliseconds(_ metric: String, _ milliseconds: Double, target: String?) {
+        rows.append((metric, milliseconds.isNaN ? "n/a" : format(milliseconds, "ms"), target ?? ""))
+    }
+
+    mutating func addCount(_ metric: String, _ count: Int, expected: String) {
+        rows.append((metric, String(count), expected))
+    }
+
+    mutating func addBytes(_ metric: String, _ bytes: Int, target: String?) {
+        rows.append((metric, format(Double(bytes) / 1_048_576, "MiB"), target ?? ""))
+    }
+
+    mutating func addCPU(_ metric: String, _ seconds: Double) {
+        rows.append((metric, format(seconds, "s"), ""))
+    }
+
+    func printMarkdown() {
+        print("| scenario | metric | value | target / expected |")
+        print("|---|---|---|---|")
+        for row in rows { print("| \(scenario) | \(row.metric) | \(row.value) | \(row.target) |") }
+    }
+
+    private func format(_ value: Double, _ unit: String) -> String {
+        let rounded = (value * 1000).rounded() / 1000
+        return "\(rounded) \(unit)"
+    }
+}

@@ -1,0 +1,22 @@
+import Glibc
+
+// scenario-runner: barrelman between two in-process test API servers at a given scale, or (`--informer`) the
+// informer cache benchmark; prints Markdown table rows.
+do {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments == ["--informer"] {
+        var benchmark = InformerBenchmark()
+        try await benchmark.run()
+        benchmark.results.printMarkdown()
+    } else {
+        var scenario = Scenario(arguments: try ScenarioArguments.parse(arguments))
+        try await scenario.run()
+        scenario.results.printMarkdown()
+    }
+} catch let error as UsageError {
+    fputs("scenario-runner: \(error)\n", stderr)
+    exit(2)
+} catch {
+    fputs("scenario-runner: the run failed: \(error)\n", stderr)
+    exit(1)
+}
