@@ -14,10 +14,12 @@ let package = Package(
         .target(
             name: "BenchmarkFixtures",
             dependencies: [.product(name: "KubeAPI", package: "barrelman")]),
+        // glibc's malloc statistics, which the Glibc module does not export.
+        .target(name: "CMallocStats"),
         .executableTarget(
             name: "scenario-runner",
             dependencies: [
-                "BenchmarkFixtures",
+                "BenchmarkFixtures", "CMallocStats",
                 .product(name: "KubeAPI", package: "barrelman"),
                 .product(name: "TestAPIServer", package: "barrelman"),
                 .product(name: "Controllers", package: "barrelman"),

@@ -75,8 +75,11 @@ enum JSONDecoding {
             framer.append(bytes[offset..<end])
             offset = end
             while let frame = try framer.nextFrame() {
-                let event = try JSONDocument.decode(WatchEvent<NodeSummary>.self, from: Array(frame))
-                blackHole(event)
+                // As WatchStream does: decode the frame in place.
+                let event: Result<WatchEvent<NodeSummary>, JSONDecodingError> = frame.withUnsafeBytes { bytes in
+                    Result { () throws(JSONDecodingError) in try JSONDocument.decode(WatchEvent<NodeSummary>.self, from: bytes) }
+                }
+                blackHole(try event.get())
                 decoded += 1
             }
         }

@@ -24,7 +24,7 @@ public enum RealisticNode {
         var labels: [String: JSONValue] = [
             "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/instance-type": "e2-standard-4",
             "beta.kubernetes.io/os": "linux", "cloud.google.com/gke-boot-disk": "pd-balanced",
-            "cloud.google.com/gke-container-runtime": "containerd", "cloud.google.com/gke-nodepool": "pool-\(index / 1000)",
+            "cloud.google.com/gke-container-runtime": "containerd", "cloud.google.com/gke-nodepool": .string("pool-\(index / 1000)"),
             "cloud.google.com/gke-os-distribution": "cos", "cloud.google.com/machine-family": "e2",
             "failure-domain.beta.kubernetes.io/region": "europe-west1", "failure-domain.beta.kubernetes.io/zone": .string(zone),
             "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": .string(name), "kubernetes.io/os": "linux",

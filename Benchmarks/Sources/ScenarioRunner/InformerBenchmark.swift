@@ -1,4 +1,5 @@
 import BenchmarkFixtures
+import CMallocStats
 import Glibc
 import KubeAPI
 import Logging
@@ -48,6 +49,7 @@ struct InformerBenchmark {
         let start = ContinuousClock.now
         let total = events
         let state = server.state
+        let nodes = nodes
         let writer = Task {
             for event in 0..<total {
                 guard var node = state.get("nodes", name: RealisticNode.name(event % nodes)) else { continue }
@@ -70,14 +72,14 @@ struct InformerBenchmark {
 
     /// Heap in use (mallinfo2) with a synced informer minus the heap before it started.
     func heapHeld<T: KubeResource>(by type: Informer<T>.Type, client: KubeClient, logger: Logger) async throws -> Int {
-        malloc_trim(0)
-        let before = Int(mallinfo2().uordblks)
+        bm_malloc_trim()
+        let before = Int(bm_heap_in_use())
         let informer = Informer<T>(client: client, options: InformerOptions(), logger: logger)
         let running = Task { await informer.run() }
         _ = await informer.waitUntilSynced()
         try await Task.sleep(for: .milliseconds(200))
-        malloc_trim(0)
-        let after = Int(mallinfo2().uordblks)
+        bm_malloc_trim()
+        let after = Int(bm_heap_in_use())
         let held = informer.list().count
         running.cancel()
         await running.value

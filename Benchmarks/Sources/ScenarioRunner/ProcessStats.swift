@@ -17,7 +17,7 @@ enum ProcessStats {
     /// User + system CPU seconds used so far.
     static var cpuSeconds: Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
@@ -34,4 +34,10 @@ enum ProcessStats {
         }
         return 0
     }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }

@@ -14,9 +14,9 @@ do {
         scenario.results.printMarkdown()
     }
 } catch let error as UsageError {
-    fputs("scenario-runner: \(error)\n", stderr)
+    printError("scenario-runner: \(error)")
     exit(2)
 } catch {
-    fputs("scenario-runner: the run failed: \(error)\n", stderr)
+    printError("scenario-runner: the run failed: \(error)")
     exit(1)
 }

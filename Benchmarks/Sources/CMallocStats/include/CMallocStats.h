@@ -1,0 +1,8 @@
+#include <malloc.h>
+#include <stddef.h>
+
+/// Bytes of heap in use (glibc's mallinfo2 uordblks).
+static inline size_t bm_heap_in_use(void) { return mallinfo2().uordblks; }
+
+/// Returns free heap memory to the system, so RSS readings follow what is held.
+static inline void bm_malloc_trim(void) { malloc_trim(0); }
