@@ -8,6 +8,8 @@ struct ScenarioArguments {
     /// barrelman's default client rate limit; 0 turns it off.
     var qps: Double = 50
     var burst = 100
+    /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
+    var childProcess = true
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ScenarioArguments {
         var parsed = ScenarioArguments()
@@ -42,7 +44,8 @@ struct ScenarioArguments {
                 guard let qps = Double(text), qps >= 0 else { throw UsageError("--qps needs a number >= 0, not '\(text)'") }
                 parsed.qps = qps
             case "--burst": parsed.burst = max(1, try number(flag))
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B")
+            case "--in-process": parsed.childProcess = false
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --in-process")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }

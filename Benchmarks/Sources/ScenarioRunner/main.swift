@@ -4,7 +4,9 @@ import Glibc
 // informer cache benchmark; prints Markdown table rows.
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments == ["--informer"] {
+    if arguments == [BarrelmanChild.flag] {
+        try await BarrelmanChild.run()
+    } else if arguments == ["--informer"] {
         var benchmark = InformerBenchmark()
         try await benchmark.run()
         benchmark.results.printMarkdown()
