@@ -64,7 +64,7 @@ struct InformerBenchmark {
         let elapsed = ContinuousClock.now - start
         let seen = informer.stats.events - before
         results.addCount("watch events through Informer<NodeSummary>", seen, expected: "\(total)\(done ? "" : " (timed out)")")
-        results.addCPU("events per second (server writes + HTTP + decode + store)", Double(seen) / elapsed.seconds)
+        results.addRate("events through the informer (server writes + HTTP + decode + store)", Double(seen) / elapsed.seconds)
         running.cancel()
         await running.value
         await server.stop()

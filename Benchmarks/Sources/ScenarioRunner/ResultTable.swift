@@ -19,6 +19,10 @@ struct ResultTable {
         rows.append((metric, format(Double(bytes) / 1_048_576, "MiB"), target ?? ""))
     }
 
+    mutating func addRate(_ metric: String, _ perSecond: Double) {
+        rows.append((metric, format(perSecond, "/s"), ""))
+    }
+
     mutating func addCPU(_ metric: String, _ seconds: Double) {
         rows.append((metric, format(seconds, "s"), ""))
     }

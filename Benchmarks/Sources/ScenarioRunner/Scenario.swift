@@ -56,7 +56,7 @@ struct Scenario {
         // 1. first full sync
         let nodes = arguments.nodes
         let services = arguments.services
-        let synced = await waitUntil(timeout: .seconds(600), interval: .milliseconds(20)) {
+        let synced = await waitUntil(timeout: .seconds(600), interval: .milliseconds(50)) {
             probe.servicesWithAllEndpoints(nodes: nodes) == services && probe.serviceCount == services
         }
         let syncTime = ContinuousClock.now - start
@@ -74,7 +74,7 @@ struct Scenario {
         let newIP = RealisticNode.internalIP(0, generation: 1)
         let changeStart = ContinuousClock.now
         try await setNodeIP(seeder, index: 0, ip: newIP)
-        let reached = await waitUntil(timeout: .seconds(300), interval: .milliseconds(5)) {
+        let reached = await waitUntil(timeout: .seconds(300), interval: .milliseconds(50)) {
             let (reaching, staleLeft) = probe.servicesReaching(newIP, stale: oldIP)
             return reaching == services && !staleLeft
         }
