@@ -14,12 +14,12 @@ let package = Package(
         .target(
             name: "BenchmarkFixtures",
             dependencies: [.product(name: "KubeAPI", package: "barrelman")]),
-        // glibc's malloc statistics, which the Glibc module does not export.
-        .target(name: "CMallocStats"),
+        // glibc calls the Glibc module does not export (malloc statistics, prctl).
+        .target(name: "CLinuxSupport"),
         .executableTarget(
             name: "scenario-runner",
             dependencies: [
-                "BenchmarkFixtures", "CMallocStats",
+                "BenchmarkFixtures", "CLinuxSupport",
                 .product(name: "KubeAPI", package: "barrelman"),
                 .product(name: "TestAPIServer", package: "barrelman"),
                 .product(name: "Controllers", package: "barrelman"),

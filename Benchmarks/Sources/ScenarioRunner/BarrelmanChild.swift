@@ -1,3 +1,4 @@
+import CLinuxSupport
 import Controllers
 import Foundation
 import KubeAPI
@@ -26,6 +27,8 @@ enum BarrelmanChild {
 
     /// Child side: runs barrelman until killed.
     static func run() async throws {
+        // A parent killed by a timeout must not leave barrelman running.
+        bm_die_with_parent()
         let environment = ProcessInfo.processInfo.environment
         guard let namespace = environment["BENCH_NAMESPACE"], let remote = try ClusterEndpoint(environment, prefix: "BENCH_REMOTE"),
             let local = try ClusterEndpoint(environment, prefix: "BENCH_LOCAL")

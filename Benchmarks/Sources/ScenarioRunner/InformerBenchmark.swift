@@ -1,5 +1,5 @@
 import BenchmarkFixtures
-import CMallocStats
+import CLinuxSupport
 import Glibc
 import KubeAPI
 import Logging

@@ -41,3 +41,9 @@ func printError(_ message: String) {
     let line = Array((message + "\n").utf8)
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
+
+/// Writes a line to standard output unbuffered, so a run killed by a timeout keeps what it printed.
+func printLine(_ message: String) {
+    let line = Array((message + "\n").utf8)
+    _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+}

@@ -1,7 +1,11 @@
-/// The figures of one run, printed as Markdown table rows.
+/// The figures of one run, printed as Markdown table rows as they are measured (a run cut short by a
+/// timeout still reports what it got).
 struct ResultTable {
     var scenario = ""
-    private(set) var rows: [(metric: String, value: String, target: String)] = []
+    private var headerPrinted = false
+    private var rows: [(metric: String, value: String, target: String)] = [] {
+        didSet { if let row = rows.last { printRow(row) } }
+    }
 
     mutating func add(_ metric: String, _ duration: Duration?, target: String?) {
         rows.append((metric, duration.map { format($0.seconds, "s") } ?? "timed out", target ?? ""))
@@ -27,10 +31,13 @@ struct ResultTable {
         rows.append((metric, format(seconds, "s"), ""))
     }
 
-    func printMarkdown() {
-        print("| scenario | metric | value | target / expected |")
-        print("|---|---|---|---|")
-        for row in rows { print("| \(scenario) | \(row.metric) | \(row.value) | \(row.target) |") }
+    private mutating func printRow(_ row: (metric: String, value: String, target: String)) {
+        if !headerPrinted {
+            printLine("| scenario | metric | value | target / expected |")
+            printLine("|---|---|---|---|")
+            headerPrinted = true
+        }
+        printLine("| \(scenario) | \(row.metric) | \(row.value) | \(row.target) |")
     }
 
     private func format(_ value: Double, _ unit: String) -> String {

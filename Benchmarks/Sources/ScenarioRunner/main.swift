@@ -9,11 +9,9 @@ do {
     } else if arguments == ["--informer"] {
         var benchmark = InformerBenchmark()
         try await benchmark.run()
-        benchmark.results.printMarkdown()
     } else {
         var scenario = Scenario(arguments: try ScenarioArguments.parse(arguments))
         try await scenario.run()
-        scenario.results.printMarkdown()
     }
 } catch let error as UsageError {
     printError("scenario-runner: \(error)")
