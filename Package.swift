@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "barrelman", targets: ["App"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
         .library(name: "TestAPIServer", targets: ["TestAPIServer"]),
+        .library(name: "Controllers", targets: ["Controllers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),

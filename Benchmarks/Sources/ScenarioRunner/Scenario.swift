@@ -1,0 +1,214 @@
+import BenchmarkFixtures
+import Controllers
+import KubeAPI
+import Logging
+import TestAPIServer
+
+/// One run: seed the remote cluster, run barrelman in-process, measure sync, a node change, service changes and idle.
+struct Scenario {
+    let arguments: ScenarioArguments
+    let namespace = "bench"
+    var results = ResultTable()
+
+    init(arguments: ScenarioArguments) {
+        self.arguments = arguments
+        results.scenario = "\(arguments.name) (\(arguments.nodes) nodes x \(arguments.services) services)"
+    }
+
+    mutating func run() async throws {
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        var remoteOptions = TestAPIServer.Options()
+        remoteOptions.logger = quiet
+        // Two ports per service plus room for the changes: a real cluster's default range is too small for M and L.
+        remoteOptions.store.nodePortRange = 30000...(30000 + 2 * arguments.services + arguments.changes + 100)
+        var localOptions = TestAPIServer.Options()
+        localOptions.logger = quiet
+        localOptions.store.serviceCIDR = "10.112.0.0/16"
+        let remoteServer = try await TestAPIServer.start(options: remoteOptions)
+        let localServer = try await TestAPIServer.start(options: localOptions)
+        let transport = HTTPTransport()
+        defer { transport.shutdown() }
+        let unlimited = KubeClientOptions(qps: 0)
+        let seeder = KubeClient(config: Self.config(remoteServer), options: unlimited, transport: transport)
+        let remote = KubeClient(
+            config: Self.config(remoteServer), options: KubeClientOptions(qps: arguments.qps, burst: arguments.burst),
+            transport: transport)
+        let local = KubeClient(
+            config: Self.config(localServer), options: KubeClientOptions(qps: arguments.qps, burst: arguments.burst),
+            transport: transport)
+
+        let seedStart = ContinuousClock.now
+        try await seed(seeder)
+        results.add("seeding the remote (not barrelman)", ContinuousClock.now - seedStart, target: nil)
+
+        let probe = LocalClusterProbe(state: localServer.state, namespace: namespace)
+        let faults = localServer.state.faults
+        ProcessStats.resetPeakRSS()
+        let baselineRSS = ProcessStats.currentRSS
+        let cpuBefore = arguments.childProcess ? 0 : ProcessStats.cpuSeconds
+        faults.resetCounts()
+
+        let start = ContinuousClock.now
+        let barrelman = try startBarrelman(remoteServer: remoteServer, localServer: localServer, local: local, remote: remote)
+        defer { barrelman.stop() }
+
+        // 1. first full sync
+        let nodes = arguments.nodes
+        let services = arguments.services
+        let synced = await waitUntil(timeout: .seconds(600), interval: .milliseconds(50)) {
+            probe.servicesWithAllEndpoints(nodes: nodes) == services && probe.serviceCount == services
+        }
+        let syncTime = ContinuousClock.now - start
+        results.add("first full sync (\(services) services + slices)", synced ? syncTime : nil, target: arguments.name == "S" ? "<= 3 s" : nil)
+        results.addCPU("CPU during sync (\(barrelman.scope))", barrelman.cpuSeconds - cpuBefore)
+        try await Task.sleep(for: .seconds(1))
+        results.addCount("writes during sync (local, +1 s settle)", faults.writeCount(), expected: "2 per service + namespace (+ events)")
+        for resource in ["namespaces", "services", "endpointslices", "events"] {
+            results.addCount("  of which \(resource)", faults.writeCount(resource: resource), expected: "")
+        }
+
+        // 2. one node's InternalIP changes
+        faults.resetCounts()
+        let oldIP = RealisticNode.internalIP(0)
+        let newIP = RealisticNode.internalIP(0, generation: 1)
+        let changeStart = ContinuousClock.now
+        try await setNodeIP(seeder, index: 0, ip: newIP)
+        let reached = await waitUntil(timeout: .seconds(300), interval: .milliseconds(50)) {
+            let (reaching, staleLeft) = probe.servicesReaching(newIP, stale: oldIP)
+            return reaching == services && !staleLeft
+        }
+        results.add(
+            "node IP change reaches all \(services) services", reached ? ContinuousClock.now - changeStart : nil,
+            target: arguments.name == "S" ? "<= 1 s" : nil)
+        try await Task.sleep(for: .seconds(1))
+        results.addCount(
+            "writes for the node change (+1 s settle)", faults.writeCount(),
+            expected: "\(services) (one slice update per service)")
+        results.addCount("  of which endpointslices", faults.writeCount(resource: "endpointslices"), expected: "\(services)")
+
+        // 3. single service changes
+        var latencies: [Double] = []
+        var freePort = 30000 + 2 * arguments.services + arguments.changes + 100
+        for change in 0..<arguments.changes {
+            let name = "svc-\((change * 7919) % services)"
+            var service = try await seeder.get(Service.self, name: name, namespace: namespace)
+            guard let index = service.spec.ports.firstIndex(where: { $0.name == "http" }) else { continue }
+            service.spec.ports[index].nodePort = Int32(freePort)
+            let expected = Int64(freePort)
+            freePort -= 1
+            let changeStart = ContinuousClock.now
+            _ = try await seeder.update(service)
+            let reflected = await waitUntil(timeout: .seconds(30), interval: .microseconds(500)) {
+                probe.targetPort(service: name, portName: "http") == expected
+            }
+            if reflected { latencies.append((ContinuousClock.now - changeStart).milliseconds) }
+        }
+        results.addMilliseconds("service change latency p50 (\(latencies.count)/\(arguments.changes) seen)", percentile(latencies, 0.5), target: nil)
+        results.addMilliseconds("service change latency p99", percentile(latencies, 0.99), target: "<= 100 ms")
+        results.addMilliseconds("service change latency max", latencies.max() ?? .nan, target: nil)
+
+        // 4. idle, covering the 60 s resync when --idle >= the time left until it
+        try await Task.sleep(for: .seconds(1))
+        faults.resetCounts()
+        let idleStart = ContinuousClock.now
+        try await Task.sleep(for: .seconds(arguments.idleSeconds))
+        let resyncCovered = (idleStart - start) + .seconds(arguments.idleSeconds) > .seconds(60)
+        results.addCount(
+            "writes during \(arguments.idleSeconds) s idle\(resyncCovered ? " (a 60 s resync inside)" : "")", faults.writeCount(),
+            expected: "0")
+
+        if arguments.childProcess {
+            results.addBytes(
+                "peak RSS of the barrelman process (VmHWM)", barrelman.peakRSS,
+                target: arguments.name == "S" ? "<= 25 MB" : arguments.name == "L" ? "<= 150 MB" : nil)
+        } else {
+            results.addBytes("peak RSS, whole process (2 test servers + barrelman)", ProcessStats.peakRSS, target: nil)
+            results.addBytes("peak RSS minus RSS before barrelman started (servers' growth included)", ProcessStats.peakRSS - baselineRSS, target: nil)
+        }
+        results.addCPU("CPU seconds from barrelman start to end (\(barrelman.scope))", barrelman.cpuSeconds - cpuBefore)
+
+        barrelman.stop()
+        await barrelman.wait()
+        await remoteServer.stop()
+        await localServer.stop()
+    }
+
+    func startBarrelman(
+        remoteServer: TestAPIServer, localServer: TestAPIServer, local: KubeClient, remote: KubeClient
+    ) throws -> RunningBarrelman {
+        if arguments.childProcess {
+            func endpoint(_ server: TestAPIServer) -> ClusterEndpoint {
+                ClusterEndpoint(url: server.url, caPEM: server.certificateAuthorityPEM, token: server.adminToken)
+            }
+            return .child(
+                try BarrelmanChild.spawn(
+                    remote: endpoint(remoteServer), local: endpoint(localServer), namespace: namespace, qps: arguments.qps,
+                    burst: arguments.burst))
+        }
+        var quiet = Logger(label: "barrelman")
+        quiet.logLevel = .error
+        let settings = ControllerSettings(allowedNamespaces: [namespace], endpointsMode: .endpointSlices, remoteClusterName: "remote")
+        let barrelman = Barrelman(
+            local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)),
+            logger: quiet)
+        return .inProcess(Task { await barrelman.run() })
+    }
+
+    static func config(_ server: TestAPIServer) -> ClusterConfig {
+        ClusterConfig(
+            server: server.url, tls: TLSSettings(caPEM: server.certificateAuthorityPEM),
+            credentials: StaticCredentials.token(server.adminToken), proxyURL: nil, defaultNamespace: "default",
+            displayName: "bench")
+    }
+
+    // MARK: seeding through the client, as kubelets and users would
+
+    func seed(_ client: KubeClient) async throws {
+        _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
+        try await forEachConcurrently(0..<arguments.nodes) { index in
+            let created = try await client.create(RawNode(body: RealisticNode.body(index)))
+            var node = created
+            node.body["status"] = RealisticNode.status(index, ip: RealisticNode.internalIP(index), ready: true)
+            _ = try await client.update(node, subresource: "status")
+        }
+        let namespace = namespace
+        try await forEachConcurrently(0..<arguments.services) { index in
+            let service = Service(
+                metadata: ObjectMeta(name: "svc-\(index)", namespace: namespace, labels: ["app": "svc-\(index)"]),
+                spec: ServiceSpec(
+                    type: .nodePort,
+                    ports: [
+                        ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080)),
+                        ServicePort(name: "https", protocol: "TCP", port: 443, targetPort: .int(8443)),
+                    ],
+                    selector: ["app": "svc-\(index)"]))
+            _ = try await client.create(service)
+        }
+    }
+
+    func setNodeIP(_ client: KubeClient, index: Int, ip: String) async throws {
+        var node = try await client.get(RawNode.self, name: RealisticNode.name(index))
+        node.body["status"] = RealisticNode.status(index, ip: ip, ready: true)
+        _ = try await client.update(node, subresource: "status")
+    }
+
+    /// Runs `body` for every element, 16 at a time.
+    func forEachConcurrently(_ range: Range<Int>, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = range.lowerBound
+            while next < range.upperBound && next < range.lowerBound + 16 {
+                let index = next
+                group.addTask { try await body(index) }
+                next += 1
+            }
+            while try await group.next() != nil {
+                if next < range.upperBound {
+                    let index = next
+                    group.addTask { try await body(index) }
+                    next += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit).
+struct ScenarioArguments {
+    var name = "S"
+    var nodes = 100
+    var services = 300
+    var changes = 50
+    var idleSeconds = 65
+    /// barrelman's default client rate limit; 0 turns it off.
+    var qps: Double = 50
+    var burst = 100
+    /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
+    var childProcess = true
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> ScenarioArguments {
+        var parsed = ScenarioArguments()
+        var explicitChanges: Int?
+        var explicitIdle: Int?
+        var remaining = arguments[...]
+        func value(_ flag: String) throws(UsageError) -> String {
+            guard let value = remaining.popFirst() else { throw UsageError("\(flag) needs a value") }
+            return value
+        }
+        func number(_ flag: String) throws(UsageError) -> Int {
+            let text = try value(flag)
+            guard let number = Int(text), number >= 0 else { throw UsageError("\(flag) needs a whole number, not '\(text)'") }
+            return number
+        }
+        while let flag = remaining.popFirst() {
+            switch flag {
+            case "--scenario":
+                let name = try value(flag)
+                switch name.lowercased() {
+                case "s": (parsed.nodes, parsed.services) = (100, 300)
+                case "m": (parsed.nodes, parsed.services) = (1000, 3000)
+                case "l": (parsed.nodes, parsed.services) = (5000, 10000)
+                case "smoke": (parsed.nodes, parsed.services, parsed.changes, parsed.idleSeconds) = (10, 20, 5, 2)
+                default: throw UsageError("--scenario must be S, M, L or smoke, not '\(name)'")
+                }
+                parsed.name = name
+            case "--changes": explicitChanges = try number(flag)
+            case "--idle": explicitIdle = try number(flag)
+            case "--qps":
+                let text = try value(flag)
+                guard let qps = Double(text), qps >= 0 else { throw UsageError("--qps needs a number >= 0, not '\(text)'") }
+                parsed.qps = qps
+            case "--burst": parsed.burst = max(1, try number(flag))
+            case "--in-process": parsed.childProcess = false
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --in-process")
+            }
+        }
+        if let explicitChanges { parsed.changes = explicitChanges }
+        if let explicitIdle { parsed.idleSeconds = explicitIdle }
+        return parsed
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A run that could not measure what it should.
+struct RunError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Smoke run of the benchmark harness for CI: builds Benchmarks/ in debug and runs the smallest scenario
+# (10 nodes x 20 services, 5 changes, 2 s idle). Figures from debug builds are not benchmark results.
+set -euo pipefail
+cd "$(dirname "$0")"
+swift build --product scenario-runner
+timeout 120 "$(swift build --show-bin-path)/scenario-runner" --scenario smoke
