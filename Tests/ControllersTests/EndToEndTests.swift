@@ -17,19 +17,8 @@ import Testing
     ) async throws -> T {
         let settings = ControllerSettings(
             allowedNamespaces: [clusters.namespace], endpointsMode: mode, remoteClusterName: "remote")
-        let barrelman = Barrelman(
-            local: clusters.local, remote: clusters.remote, options: BarrelmanOptions(settings: settings, resyncPeriod: resync))
-        let running = Task { await barrelman.run() }
-        do {
-            let result = try await body()
-            running.cancel()
-            await running.value
-            return result
-        } catch {
-            running.cancel()
-            await running.value
-            throw error
-        }
+        return try await FaultTests.withBarrelman(
+            local: clusters.local, remote: clusters.remote, settings: settings, resync: resync, body)
     }
 
     // MARK: reading the local cluster
