@@ -18,6 +18,9 @@ public final class NodeEndpointController: Sendable {
     let logger: Logger
     /// The address set all reconciles use; replaced whole on relevant node changes.
     private let addresses = Mutex<NodeAddressSet?>(nil)
+    /// Slice keys per service, so reconciling one service does not scan every cached slice: a node change
+    /// reconciles every service, which would otherwise cost services x slices.
+    private let slicesByService = Mutex<[ObjectKey: Set<ObjectKey>]>([:])
 
     public init(
         remoteNodes: Informer<NodeSummary>, localServices: Informer<Service>, localEndpoints: Informer<Endpoints>,
@@ -50,10 +53,42 @@ public final class NodeEndpointController: Sendable {
         // Hand edits or deletions of what we wrote bring the service back to the queue.
         localEndpoints.addHandler { [self] event in enqueue(event.object.key) }
         localSlices.addHandler { [self] event in
-            if let service = event.object.metadata.labels[EndpointSlice.serviceNameLabel] {
-                enqueue(ObjectKey(namespace: event.object.metadata.namespace, name: service))
+            indexSlice(event)
+            if let service = Self.serviceKey(of: event.object) { enqueue(service) }
+        }
+    }
+
+    /// The service a slice belongs to, from its `kubernetes.io/service-name` label.
+    private static func serviceKey(of slice: EndpointSlice) -> ObjectKey? {
+        slice.metadata.labels[EndpointSlice.serviceNameLabel].map {
+            ObjectKey(namespace: slice.metadata.namespace, name: $0)
+        }
+    }
+
+    /// Keeps `slicesByService` in step with the slice cache (handlers run in event order after the store changed).
+    private func indexSlice(_ event: InformerEvent<EndpointSlice>) {
+        slicesByService.withLock { index in
+            func remove(_ slice: EndpointSlice) {
+                guard let service = Self.serviceKey(of: slice) else { return }
+                index[service]?.remove(ObjectKey(of: slice))
+                if index[service]?.isEmpty == true { index[service] = nil }
+            }
+            switch event {
+            case .added(let slice):
+                if let service = Self.serviceKey(of: slice) { index[service, default: []].insert(ObjectKey(of: slice)) }
+            case .updated(let old, let new):
+                remove(old)
+                if let service = Self.serviceKey(of: new) { index[service, default: []].insert(ObjectKey(of: new)) }
+            case .deleted(let slice, _):
+                remove(slice)
             }
         }
+    }
+
+    /// The cached slices of `service`, found through the index rather than a scan of every slice.
+    private func cachedSlices(of service: ObjectKey) -> [EndpointSlice] {
+        let keys = slicesByService.withLock { $0[service] ?? [] }
+        return keys.sorted().compactMap { localSlices.get($0) }.filter { Self.serviceKey(of: $0) == service }
     }
 
     public func run(workers: Int) async {
@@ -112,10 +147,7 @@ public final class NodeEndpointController: Sendable {
     private func sync(_ service: Service, nodes: NodeAddressSet) async throws {
         let key = service.key
         let existingEndpoints = localEndpoints.get(key)
-        let existingSlices = localSlices.list().filter {
-            $0.metadata.namespace == service.metadata.namespace
-                && $0.metadata.labels[EndpointSlice.serviceNameLabel] == service.metadata.name
-        }
+        let existingSlices = cachedSlices(of: key)
         if settings.endpointsMode.writesEndpoints {
             let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
             for warning in desired.warnings {
