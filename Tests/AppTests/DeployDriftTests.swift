@@ -208,9 +208,12 @@ struct DeployDriftTests {
     }
 
     /// The text after each `client.VERB(` in `source`, with whitespace trimmed (a call may wrap).
+    /// The arguments of every `client.VERB(` and `client.VERBIgnoringResponse(` call.
     static func clientCalls(_ verb: String, in source: String) -> [String] {
-        source.components(separatedBy: "client.\(verb)(").dropFirst().map {
-            String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80))
+        ["client.\(verb)(", "client.\(verb)IgnoringResponse("].flatMap { call in
+            source.components(separatedBy: call).dropFirst().map {
+                String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(80))
+            }
         }
     }
 }

@@ -33,6 +33,31 @@ import Testing
         }
     }
 
+    @Test func clientSideLimitStepsAsideOnceTheServerShowsPriorityAndFairness() async throws {
+        let defaults = KubeClientOptions(qps: 5, burst: 1, yieldsToPriorityAndFairness: true)
+        try await Self.withServer(clientOptions: defaults) { cluster, _ in
+            _ = try await cluster.client.get(Namespace.self, name: cluster.namespace)
+            #expect(cluster.client.isPacedByServer)
+            // 20 requests at 5 qps with a burst of 1 would need ~4 s; the server paces now, so none of them waits.
+            for _ in 0..<20 { _ = try await cluster.client.get(Namespace.self, name: cluster.namespace) }
+        }
+    }
+
+    @Test func clientSideLimitStaysWithoutPriorityAndFairnessOrWhenSetExplicitly() async throws {
+        var withoutAPF = StoreConfiguration()
+        withoutAPF.priorityAndFairness = false
+        let defaults = KubeClientOptions(qps: 50, burst: 100, yieldsToPriorityAndFairness: true)
+        try await Self.withServer(store: withoutAPF, clientOptions: defaults) { cluster, _ in
+            _ = try await cluster.client.get(Namespace.self, name: cluster.namespace)
+            #expect(!cluster.client.isPacedByServer, "an apiserver without APF relies on clients pacing themselves")
+        }
+        let explicit = KubeClientOptions(qps: 50, burst: 100, yieldsToPriorityAndFairness: false)
+        try await Self.withServer(clientOptions: explicit) { cluster, _ in
+            _ = try await cluster.client.get(Namespace.self, name: cluster.namespace)
+            #expect(!cluster.client.isPacedByServer, "an operator's explicit -kube-api-qps always applies")
+        }
+    }
+
     @Test func givesUpAfterMaxRetriesWithTooManyRequests() async throws {
         try await Self.withServer(clientOptions: KubeClientOptions(maxRetries: 2)) { cluster, server in
             server.state.faults.failNext(10, with: .tooManyRequests(retryAfterSeconds: 0), verb: "get", resource: "namespaces")

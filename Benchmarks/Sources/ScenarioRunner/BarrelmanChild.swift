@@ -4,46 +4,66 @@ import Foundation
 import KubeAPI
 import Logging
 
-/// barrelman in a child process, so its peak RSS and CPU are its own and not the test servers'.
-/// The parent passes each cluster's URL, CA file and token in the environment.
+/// The real `barrelman` binary in a child process, so its peak RSS and CPU are its own and not the test
+/// servers'. The runner starts itself with `--barrelman-child`, which ties the child's life to the runner
+/// (PDEATHSIG survives exec) and then execs `barrelman` in place: the pid measured is barrelman's.
 enum BarrelmanChild {
     static let flag = "--barrelman-child"
 
-    /// Parent side: starts `scenario-runner --barrelman-child` against the two servers.
-    static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double, burst: Int) throws -> Process {
+    /// `barrelman` next to this runner: `swift build -c release --package-path Benchmarks --product barrelman`.
+    static var binaryPath: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("barrelman").path
+    }
+
+    /// Parent side: writes a kubeconfig per cluster (tokens stay off the command line) and starts barrelman
+    /// with the flags an operator would use, bounded to the scenario's namespace.
+    static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double?, burst: Int,
+        extraArguments: [String] = []
+    ) throws -> Process {
+        let binary = binaryPath
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw RunError("\(binary) is missing: build it with `swift build -c release --package-path Benchmarks --product barrelman`")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("barrelman-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let localKubeconfig = try local.writeKubeconfig(in: directory, name: "local")
+        let remoteKubeconfig = try remote.writeKubeconfig(in: directory, name: "remote")
+        var arguments = [
+            flag, binary, "-local-kubeconfig", localKubeconfig, "-remote-kubeconfig", remoteKubeconfig, "-namespace", namespace,
+            "-resync-period", "1m", "-leader-elect=false", "-listen-address", "127.0.0.1:0", "-kube-api-burst", String(burst),
+        ]
+        if let qps { arguments += ["-kube-api-qps", String(qps)] }
+        arguments += extraArguments
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = [flag]
-        var environment = ProcessInfo.processInfo.environment
-        environment.merge(remote.environment(prefix: "BENCH_REMOTE")) { $1 }
-        environment.merge(local.environment(prefix: "BENCH_LOCAL")) { $1 }
-        environment["BENCH_NAMESPACE"] = namespace
-        environment["BENCH_QPS"] = String(qps)
-        environment["BENCH_BURST"] = String(burst)
-        process.environment = environment
+        process.arguments = arguments
+        // barrelman logs at info level to a file; the figures are the runner's output.
+        let log = directory.appendingPathComponent("barrelman.log").path
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
+        // A flag barrelman rejects ends it at once: say so instead of waiting for a sync that never comes.
+        Thread.sleep(forTimeInterval: 0.5)
+        guard process.isRunning else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw RunError("barrelman exited with \(process.terminationStatus) at start: \(output.suffix(500))")
+        }
         return process
     }
 
-    /// Child side: runs barrelman until killed.
-    static func run() async throws {
-        // A parent killed by a timeout must not leave barrelman running.
+    /// Child side: dies with the runner, then becomes barrelman.
+    static func exec(_ arguments: [String]) -> Never {
         bm_die_with_parent()
-        let environment = ProcessInfo.processInfo.environment
-        guard let namespace = environment["BENCH_NAMESPACE"], let remote = try ClusterEndpoint(environment, prefix: "BENCH_REMOTE"),
-            let local = try ClusterEndpoint(environment, prefix: "BENCH_LOCAL")
-        else { throw RunError("\(flag) is started by scenario-runner itself, with BENCH_* variables") }
-        let options = KubeClientOptions(
-            qps: Double(environment["BENCH_QPS"] ?? "") ?? 50, burst: Int(environment["BENCH_BURST"] ?? "") ?? 100)
-        let transport = HTTPTransport()
-        var quiet = Logger(label: "barrelman")
-        quiet.logLevel = .error
-        let settings = ControllerSettings(allowedNamespaces: [namespace], endpointsMode: .endpointSlices, remoteClusterName: "remote")
-        let barrelman = Barrelman(
-            local: KubeClient(config: local.config, options: options, transport: transport),
-            remote: KubeClient(config: remote.config, options: options, transport: transport),
-            options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)), logger: quiet)
-        await barrelman.run()
+        guard let binary = arguments.first else {
+            FileHandle.standardError.write(Data("\(flag) needs the barrelman binary's path\n".utf8))
+            exit(2)
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        execv(binary, argv)
+        FileHandle.standardError.write(Data("cannot exec \(binary): \(String(cString: strerror(errno)))\n".utf8))
+        exit(1)
     }
 }
 
@@ -65,15 +85,31 @@ struct ClusterEndpoint {
         self.token = token
     }
 
-    init?(_ environment: [String: String], prefix: String) throws {
-        guard let url = environment["\(prefix)_URL"], let ca = environment["\(prefix)_CA"], let token = environment["\(prefix)_TOKEN"]
-        else { return nil }
-        self.init(url: url, caPEM: Array(ca.utf8), token: token)
-    }
+    /// A kubeconfig for this cluster, readable by the owner only (it holds the token).
+    func writeKubeconfig(in directory: URL, name: String) throws -> String {
+        let path = directory.appendingPathComponent("\(name).kubeconfig").path
+        let kubeconfig = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: \(name)
+              cluster:
+                server: \(url)
+                certificate-authority-data: \(Data(caPEM).base64EncodedString())
+            users:
+            - name: \(name)
+              user:
+                token: \(token)
+            contexts:
+            - name: \(name)
+              context: {cluster: \(name), user: \(name)}
+            current-context: \(name)
 
-    /// The token travels in the child's environment only: never on its command line.
-    func environment(prefix: String) -> [String: String] {
-        ["\(prefix)_URL": url, "\(prefix)_CA": String(decoding: caPEM, as: UTF8.self), "\(prefix)_TOKEN": token]
+            """
+        guard FileManager.default.createFile(atPath: path, contents: Data(kubeconfig.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw RunError("cannot write \(path)")
+        }
+        return path
     }
 }
 

@@ -32,10 +32,10 @@ struct Scenario {
         let unlimited = KubeClientOptions(qps: 0)
         let seeder = KubeClient(config: Self.config(remoteServer), options: unlimited, transport: transport)
         let remote = KubeClient(
-            config: Self.config(remoteServer), options: KubeClientOptions(qps: arguments.qps, burst: arguments.burst),
+            config: Self.config(remoteServer), options: ScenarioArguments.clientOptions(qps: arguments.qps, burst: arguments.burst),
             transport: transport)
         let local = KubeClient(
-            config: Self.config(localServer), options: KubeClientOptions(qps: arguments.qps, burst: arguments.burst),
+            config: Self.config(localServer), options: ScenarioArguments.clientOptions(qps: arguments.qps, burst: arguments.burst),
             transport: transport)
 
         let seedStart = ContinuousClock.now
@@ -144,7 +144,7 @@ struct Scenario {
             return .child(
                 try BarrelmanChild.spawn(
                     remote: endpoint(remoteServer), local: endpoint(localServer), namespace: namespace, qps: arguments.qps,
-                    burst: arguments.burst))
+                    burst: arguments.burst, extraArguments: arguments.barrelmanArguments))
         }
         var quiet = Logger(label: "barrelman")
         quiet.logLevel = .error

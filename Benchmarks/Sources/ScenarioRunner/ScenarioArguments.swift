@@ -1,3 +1,5 @@
+import KubeAPI
+
 /// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit).
 struct ScenarioArguments {
     var name = "S"
@@ -5,11 +7,19 @@ struct ScenarioArguments {
     var services = 300
     var changes = 50
     var idleSeconds = 65
-    /// barrelman's default client rate limit; 0 turns it off.
-    var qps: Double = 50
+    /// An explicit client rate limit (0 turns it off); nil is barrelman's default: 50 until the server shows
+    /// API Priority and Fairness (the test servers do, like kube-apiserver), then none.
+    var qps: Double?
     var burst = 100
+    /// Extra flags for the barrelman child.
+    var barrelmanArguments: [String] = []
     /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
     var childProcess = true
+
+    /// The client options barrelman would use with these arguments.
+    static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
+        KubeClientOptions(qps: qps ?? 50, burst: burst, yieldsToPriorityAndFairness: qps == nil)
+    }
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ScenarioArguments {
         var parsed = ScenarioArguments()
@@ -44,8 +54,11 @@ struct ScenarioArguments {
                 guard let qps = Double(text), qps >= 0 else { throw UsageError("--qps needs a number >= 0, not '\(text)'") }
                 parsed.qps = qps
             case "--burst": parsed.burst = max(1, try number(flag))
+            case "--barrelman-args":
+                // Extra flags for the barrelman binary, e.g. "-nec-workers 8".
+                parsed.barrelmanArguments += try value(flag).split(separator: " ").map(String.init)
             case "--in-process": parsed.childProcess = false
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --in-process")
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --in-process")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }

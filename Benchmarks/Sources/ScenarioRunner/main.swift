@@ -4,8 +4,8 @@ import Glibc
 // informer cache benchmark; prints Markdown table rows.
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if arguments == [BarrelmanChild.flag] {
-        try await BarrelmanChild.run()
+    if arguments.first == BarrelmanChild.flag {
+        BarrelmanChild.exec(Array(arguments.dropFirst()))
     } else if arguments == ["--informer"] {
         var benchmark = InformerBenchmark()
         try await benchmark.run()

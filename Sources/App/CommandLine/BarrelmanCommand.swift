@@ -45,7 +45,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(operations.logFormat) else {
             throw ValidationError("-log-format \(operations.logFormat): use text or json")
         }
-        guard operations.kubeAPIQPS >= 0, operations.kubeAPIBurst >= 1 else {
+        guard (operations.kubeAPIQPS ?? 0) >= 0, operations.kubeAPIBurst >= 1 else {
             throw ValidationError("-kube-api-qps must be >= 0 and -kube-api-burst >= 1")
         }
         for (name, value) in booleanFlags where GoBool.parse(value) == nil {

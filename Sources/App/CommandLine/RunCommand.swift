@@ -66,8 +66,10 @@ struct OperationOptions: ParsableArguments {
     var leaderElect: String?
     @Option(name: goFlag("leader-elect-namespace"), help: "Namespace of the Lease (default: the pod's).")
     var leaderElectNamespace: String?
-    @Option(name: goFlag("kube-api-qps"), help: "Client-side request rate per cluster; 0 leaves pacing to the server.")
-    var kubeAPIQPS: Double = 50
+    @Option(
+        name: goFlag("kube-api-qps"),
+        help: "Client-side request rate per cluster; 0 leaves pacing to the server. Unset: 50 until the server shows API Priority and Fairness, then the server paces.")
+    var kubeAPIQPS: Double?
     @Option(name: goFlag("kube-api-burst"), help: "Client-side burst per cluster.")
     var kubeAPIBurst: Int = 100
     @Option(name: goFlag("dry-run"), help: "Log every write instead of making it (boolean).")

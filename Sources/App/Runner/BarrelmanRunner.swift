@@ -33,7 +33,9 @@ struct BarrelmanRunner {
         let remoteConfig = try await provider.resolve()
 
         let clientOptions = KubeClientOptions(
-            qps: operations.kubeAPIQPS, burst: operations.kubeAPIBurst,
+            qps: operations.kubeAPIQPS ?? 50, burst: operations.kubeAPIBurst,
+            // An explicit -kube-api-qps is the operator's decision and always applies.
+            yieldsToPriorityAndFairness: operations.kubeAPIQPS == nil,
             userAgent: "barrelman/\(BarrelmanCommand.version)", observer: RequestMetrics())
         let localClient = KubeClient(config: localConfig, options: clientOptions, transport: transport, logger: logger)
         let remoteClient = KubeClient(config: remoteConfig, options: clientOptions, transport: transport, logger: logger)

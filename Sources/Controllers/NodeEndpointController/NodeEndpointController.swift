@@ -138,7 +138,7 @@ public final class NodeEndpointController: Sendable {
         } catch {
             metrics.endpointsUpdateFailed()
             logger.warning("endpoints of \(key): \(error)")
-            await writer.recorder.record(
+            writer.recorder.record(
                 on: service, type: Event.warning, reason: "EndpointsSyncFailed", message: "\(error)")
             throw error
         }
@@ -151,7 +151,7 @@ public final class NodeEndpointController: Sendable {
         if settings.endpointsMode.writesEndpoints {
             let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
             for warning in desired.warnings {
-                await writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
+                writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
             }
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
         } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
@@ -162,7 +162,7 @@ public final class NodeEndpointController: Sendable {
             ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings, existing: existingSlices) : []
         try await writer.apply(planEndpointSlices(desired: desiredSlices, existing: existingSlices))
         if let warning = noReadyNodesWarning(for: service, nodes: nodes, settings: settings) {
-            await writer.recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
+            writer.recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
         }
     }
 }

@@ -33,6 +33,7 @@ public final class Barrelman: Sendable {
     let localSlices: Informer<EndpointSlice>
     public let serviceController: ServiceController
     public let nodeEndpointController: NodeEndpointController
+    let recorder: EventRecorder
     let options: BarrelmanOptions
     let logger: Logger
 
@@ -51,12 +52,16 @@ public final class Barrelman: Sendable {
         // Locally only what barrelman manages is watched: a big local cluster costs nothing.
         localServices = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector), logger: logger)
+        // Our endpoints are the same remote nodes for every service: cache one copy of each list.
+        let interner = EndpointInterner()
         localEndpoints = Informer(
-            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointsSelector), logger: logger)
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointsSelector),
+            transform: { interner.intern($0) }, logger: logger)
         localSlices = Informer(
-            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointSliceSelector), logger: logger)
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointSliceSelector),
+            transform: { interner.intern($0) }, logger: logger)
 
-        let recorder = EventRecorder(client: local, dryRun: options.dryRun, logger: logger)
+        recorder = EventRecorder(client: local, dryRun: options.dryRun, logger: logger)
         let writer = LocalWriter(client: local, recorder: recorder, dryRun: options.dryRun, logger: logger)
         serviceController = ServiceController(
             remoteServices: remoteServices, localServices: localServices, writer: writer, settings: options.settings,
@@ -88,6 +93,7 @@ public final class Barrelman: Sendable {
             group.addTask { await self.localServices.run() }
             group.addTask { await self.localEndpoints.run() }
             group.addTask { await self.localSlices.run() }
+            group.addTask { await self.recorder.run() }
             group.addTask { await self.serviceController.run(workers: self.options.serviceWorkers) }
             group.addTask { await self.nodeEndpointController.run(workers: self.options.endpointWorkers) }
             group.addTask {

@@ -6,6 +6,10 @@ import Synchronization
 /// Writes Kubernetes Events about local objects, so `kubectl describe service` shows what barrelman did
 /// and why it could not. The same event for the same object is written at most once per `interval`,
 /// so a problem that persists cannot turn into a write storm.
+///
+/// Recording never waits for the API: events queue up and `run()` writes them in the background (as
+/// client-go's broadcaster does), so a reconcile's latency is its own writes only. When the queue is full,
+/// new events are dropped rather than slowing the controllers.
 public final class EventRecorder: Sendable {
     private let client: KubeClient
     private let component: String
@@ -13,6 +17,8 @@ public final class EventRecorder: Sendable {
     private let dryRun: Bool
     private let logger: Logger
     private let recent = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let pending: AsyncStream<Event>
+    private let enqueue: AsyncStream<Event>.Continuation
 
     public init(
         client: KubeClient, component: String = "barrelman", interval: Duration = .seconds(600), dryRun: Bool = false,
@@ -23,10 +29,27 @@ public final class EventRecorder: Sendable {
         self.interval = interval
         self.dryRun = dryRun
         self.logger = logger
+        (pending, enqueue) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(1000))
+    }
+
+    /// Writes queued events until the task is cancelled.
+    public func run() async {
+        await withTaskCancellationHandler {
+            for await event in pending {
+                do {
+                    try await client.createIgnoringResponse(event)
+                } catch {
+                    logger.debug(
+                        "could not record event \(event.reason ?? "") on \(event.involvedObject.namespace ?? "")/\(event.involvedObject.name ?? ""): \(error)")
+                }
+            }
+        } onCancel: { [enqueue] in
+            enqueue.finish()
+        }
     }
 
     /// Records `reason` on the service; failures are logged, never thrown (an event is not worth a retry).
-    public func record(on service: Service, type: String, reason: String, message: String) async {
+    public func record(on service: Service, type: String, reason: String, message: String) {
         let namespace = service.metadata.namespace ?? "default"
         let key = "\(namespace)/\(service.metadata.name)/\(type)/\(reason)/\(message)"
         let now = ContinuousClock.now
@@ -49,10 +72,8 @@ public final class EventRecorder: Sendable {
                 uid: service.metadata.uid, resourceVersion: service.metadata.resourceVersion),
             reason: reason, message: message, type: type, source: EventSource(component: component),
             firstTimestamp: timestamp, lastTimestamp: timestamp, count: 1, reportingComponent: component)
-        do {
-            _ = try await client.create(event)
-        } catch {
-            logger.debug("could not record event \(reason) on \(namespace)/\(service.metadata.name): \(error)")
+        if case .dropped = enqueue.yield(event) {
+            logger.debug("event queue full: dropped event \(reason) on \(namespace)/\(service.metadata.name)")
         }
     }
 }

@@ -32,7 +32,7 @@ public final class LocalWriter: Sendable {
             do {
                 let created = try await client.create(service)
                 logger.info("created service \(namespace)/\(service.metadata.name)")
-                await recorder.record(
+                recorder.record(
                     on: created, type: Event.normal, reason: "Created",
                     message: "mirrors remote service \(namespace)/\(service.metadata.name)")
             } catch {
@@ -46,7 +46,7 @@ public final class LocalWriter: Sendable {
             guard !dryRun else { return logDryRun("update service \(name)") }
             let updated = try await client.update(service)
             logger.info("updated service \(name)")
-            await recorder.record(on: updated, type: Event.normal, reason: "Updated", message: "ports follow the remote service")
+            recorder.record(on: updated, type: Event.normal, reason: "Updated", message: "ports follow the remote service")
         case .delete(let namespace, let name, let uid):
             guard !dryRun else { return logDryRun("delete service \(namespace)/\(name)") }
             do {
@@ -55,7 +55,7 @@ public final class LocalWriter: Sendable {
                 logger.info("deleted service \(namespace)/\(name)")
                 // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
                 let deleted = Service(metadata: ObjectMeta(name: name, namespace: namespace, uid: uid))
-                await recorder.record(
+                recorder.record(
                     on: deleted, type: Event.normal, reason: "Deleted",
                     message: "the remote service is gone or no longer qualifies for mirroring")
             } catch {
@@ -96,11 +96,11 @@ public final class LocalWriter: Sendable {
             return
         case .create(let endpoints):
             guard !dryRun else { return logDryRun("create endpoints \(endpoints.key)") }
-            _ = try await client.create(endpoints)
+            try await client.createIgnoringResponse(endpoints)
             logger.debug("created endpoints \(endpoints.key)")
         case .update(let endpoints):
             guard !dryRun else { return logDryRun("update endpoints \(endpoints.key)") }
-            _ = try await client.update(endpoints)
+            try await client.updateIgnoringResponse(endpoints)
             logger.debug("updated endpoints \(endpoints.key)")
         }
     }
@@ -119,11 +119,11 @@ public final class LocalWriter: Sendable {
     func apply(_ plan: EndpointSlicePlan) async throws {
         for slice in plan.create {
             guard !dryRun else { logDryRun("create endpointslice \(slice.key)"); continue }
-            _ = try await client.create(slice)
+            try await client.createIgnoringResponse(slice)
         }
         for slice in plan.update {
             guard !dryRun else { logDryRun("update endpointslice \(slice.key)"); continue }
-            _ = try await client.update(slice)
+            try await client.updateIgnoringResponse(slice)
         }
         for slice in plan.delete {
             guard !dryRun else { logDryRun("delete endpointslice \(slice.key)"); continue }

@@ -81,7 +81,7 @@ public final class ServiceController: Sendable {
             metrics.serviceUpdateFailed(action: action.metricAction)
             logger.warning("service \(key): \(action.metricAction) failed: \(error)")
             if let subject = local ?? remote {
-                await writer.recorder.record(
+                writer.recorder.record(
                     on: subject, type: Event.warning, reason: "MirrorFailed", message: "\(action.metricAction): \(error)")
             }
             throw error

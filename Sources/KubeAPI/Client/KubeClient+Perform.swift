@@ -47,10 +47,12 @@ extension KubeClient {
         var attempt = 0
         var refreshedCredentials = false
         while true {
-            do {
-                try await rateLimiter.acquire()
-            } catch {
-                throw .transport(.cancelled)
+            if !rateLimiter.isPacedByServer {
+                do {
+                    try await rateLimiter.acquire()
+                } catch {
+                    throw .transport(.cancelled)
+                }
             }
             let request = try await makeRequest(call)
             let started = ContinuousClock.now
@@ -63,6 +65,7 @@ extension KubeClient {
                 throw .transport(error)
             }
             report(call, code: response.status, since: started)
+            rateLimiter.observe(response.headers)
             logger.trace("\(call.method) \(call.path) -> \(response.status)")
             if (200..<300).contains(response.status) { return response }
 

@@ -19,11 +19,15 @@ public final class KubeClient: Sendable {
         self.config = config
         self.options = options
         self.transport = transport
-        self.rateLimiter = ClientRateLimiter(qps: options.qps, burst: options.burst)
+        self.rateLimiter = ClientRateLimiter(
+            qps: options.qps, burst: options.burst, yieldsToPriorityAndFairness: options.yieldsToPriorityAndFairness)
         var logger = logger
         logger[metadataKey: "cluster"] = "\(config.displayName)"
         self.logger = logger
     }
+
+    /// True when no client-side limit applies: `qps` 0, or the server showed API Priority and Fairness.
+    public var isPacedByServer: Bool { rateLimiter.isPacedByServer }
 
     // MARK: reads
 
@@ -84,20 +88,34 @@ public final class KubeClient: Sendable {
 
     /// Creates `object` in its `metadata.namespace` (or `namespace`, when given).
     public func create<R: KubeResource>(_ object: R, namespace: String? = nil) async throws(KubeError) -> R {
-        let namespace = namespace ?? object.metadata.namespace
-        let path = R.resourceType.collectionPath(namespace: namespace)
-        let call = APICall(
-            verb: "create", method: "POST", resource: R.resourceType, path: path, body: encodeObject(object))
-        return try decode(R.self, from: try await perform(call), what: "created \(R.resourceType)")
+        try decode(R.self, from: try await perform(createCall(object, namespace: namespace)), what: "created \(R.resourceType)")
     }
 
     /// Replaces `object`. With `metadata.resourceVersion` set, a concurrent change makes this fail with `.conflict`.
     public func update<R: KubeResource>(_ object: R, subresource: String? = nil) async throws(KubeError) -> R {
+        try decode(R.self, from: try await perform(updateCall(object, subresource: subresource)), what: "updated \(R.resourceType)")
+    }
+
+    /// `create` for callers that do not need the stored object back: the response body is not decoded,
+    /// which halves the JSON work of writing a large object.
+    public func createIgnoringResponse<R: KubeResource>(_ object: R, namespace: String? = nil) async throws(KubeError) {
+        _ = try await perform(createCall(object, namespace: namespace))
+    }
+
+    /// `update` for callers that do not need the stored object back (the informer will bring it).
+    public func updateIgnoringResponse<R: KubeResource>(_ object: R, subresource: String? = nil) async throws(KubeError) {
+        _ = try await perform(updateCall(object, subresource: subresource))
+    }
+
+    private func createCall<R: KubeResource>(_ object: R, namespace: String?) -> APICall {
+        let path = R.resourceType.collectionPath(namespace: namespace ?? object.metadata.namespace)
+        return APICall(verb: "create", method: "POST", resource: R.resourceType, path: path, body: encodeObject(object))
+    }
+
+    private func updateCall<R: KubeResource>(_ object: R, subresource: String?) -> APICall {
         let path = R.resourceType.objectPath(
             namespace: object.metadata.namespace, name: object.metadata.name, subresource: subresource)
-        let call = APICall(
-            verb: "update", method: "PUT", resource: R.resourceType, path: path, body: encodeObject(object))
-        return try decode(R.self, from: try await perform(call), what: "updated \(R.resourceType)")
+        return APICall(verb: "update", method: "PUT", resource: R.resourceType, path: path, body: encodeObject(object))
     }
 
     public func patch<R: KubeResource>(
@@ -140,6 +158,9 @@ public struct KubeClientOptions: Sendable {
     /// Client-side rate limit; 0 turns it off and leaves pacing to the server's API Priority and Fairness.
     public var qps: Double
     public var burst: Int
+    /// Stop limiting client-side once the server shows it runs API Priority and Fairness (it then paces
+    /// every client fairly with 429 and Retry-After, and a client-side bucket would only slow us down).
+    public var yieldsToPriorityAndFairness: Bool
     /// Limit for one non-watch request.
     public var requestTimeout: Duration
     /// How often a request the server refused with 429 (or 5xx with Retry-After) is sent again.
@@ -151,11 +172,12 @@ public struct KubeClientOptions: Sendable {
     public var observer: (any RequestObserver)?
 
     public init(
-        qps: Double = 50, burst: Int = 100, requestTimeout: Duration = .seconds(60), maxRetries: Int = 10,
+        qps: Double = 50, burst: Int = 100, yieldsToPriorityAndFairness: Bool = false, requestTimeout: Duration = .seconds(60), maxRetries: Int = 10,
         maxRetryAfter: Duration = .seconds(300), userAgent: String = "barrelman", observer: (any RequestObserver)? = nil
     ) {
         self.qps = qps
         self.burst = burst
+        self.yieldsToPriorityAndFairness = yieldsToPriorityAndFairness
         self.requestTimeout = requestTimeout
         self.maxRetries = maxRetries
         self.maxRetryAfter = maxRetryAfter

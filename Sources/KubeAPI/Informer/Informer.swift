@@ -5,9 +5,13 @@ import Synchronization
 /// shared informer without the sharing), with handlers told about every change.
 ///
 /// Projection is by the type parameter: `Informer<NodeSummary>` decodes and keeps only what `NodeSummary` models.
+/// A `transform` (client-go's `SetTransform`) rewrites each object before it is cached, e.g. to share storage
+/// between many objects with equal content.
 public final class Informer<Object: KubeResource>: Sendable {
     /// Told about every change, after the store reflects it.
     public typealias Handler = @Sendable (InformerEvent<Object>) -> Void
+    /// Applied to every object before it is cached and handed to handlers.
+    public typealias Transform = @Sendable (Object) -> Object
 
     private let options: InformerOptions
     private let store = InformerStore<Object>()
@@ -17,13 +21,15 @@ public final class Informer<Object: KubeResource>: Sendable {
     /// whether they come from the watch or the resync timer.
     private let delivery = Mutex(())
     private let syncSignal = SyncSignal()
+    private let transform: Transform?
 
     /// An informer reading through `client`; nothing happens until `run()`.
     public init(
-        client: KubeClient, options: InformerOptions = InformerOptions(),
+        client: KubeClient, options: InformerOptions = InformerOptions(), transform: Transform? = nil,
         logger: Logger = Logger(label: "barrelman.informer")
     ) {
         self.options = options
+        self.transform = transform
         self.reflector = Reflector(client: client, options: options, logger: logger)
     }
 
@@ -104,11 +110,13 @@ public final class Informer<Object: KubeResource>: Sendable {
         let informer: Informer<Object>
 
         func replace(_ snapshot: [Object]) {
+            let snapshot = informer.transform.map { snapshot.map($0) } ?? snapshot
             informer.deliver { informer.store.replace(with: snapshot) }
             informer.syncSignal.markSynced()
         }
 
         func apply(_ event: WatchEvent<Object>) {
+            let event = informer.transform.map { event.map($0) } ?? event
             informer.deliver { informer.store.apply(event).map { [$0] } ?? [] }
         }
     }

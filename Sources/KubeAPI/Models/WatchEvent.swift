@@ -9,6 +9,16 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
     /// The watch failed; a 410 (`Expired`/`Gone`) means relist.
     case error(Status)
 
+    /// The same event with its object transformed.
+    public func map(_ transform: (Object) -> Object) -> WatchEvent<Object> {
+        switch self {
+        case .added(let object): .added(transform(object))
+        case .modified(let object): .modified(transform(object))
+        case .deleted(let object): .deleted(transform(object))
+        case .bookmark, .error: self
+        }
+    }
+
     /// The annotation on the bookmark that ends the initial events of a `sendInitialEvents` watch.
     public static var initialEventsEndAnnotation: String { "k8s.io/initial-events-end" }
 

@@ -16,6 +16,21 @@ public struct KubeAPIHandler: ServerRequestHandler {
             break
         }
         guard let user = state.authenticator.authenticate(request) else { return Responses.error(.unauthorized) }
+        var response = await handleAuthenticated(request, user: user, route: route)
+        if state.configuration.priorityAndFairness {
+            // kube-apiserver's APF filter runs right after authentication and labels every response it classified.
+            response.headers += Self.priorityAndFairnessHeaders
+        }
+        return response
+    }
+
+    /// A flow schema and priority level as kube-apiserver's defaults name them (`workload-low`).
+    static let priorityAndFairnessHeaders: [(name: String, value: String)] = [
+        ("X-Kubernetes-PF-FlowSchema-UID", "3c5c5a3c-5b9f-4a5e-9b6e-9d1f4c0e7a01"),
+        ("X-Kubernetes-PF-PriorityLevel-UID", "8f2d1f43-0c3e-4d1b-a8f4-5e2b7c9d6a02"),
+    ]
+
+    private func handleAuthenticated(_ request: ServerRequest, user: AuthenticatedUser, route: Route) async -> ServerResponse {
         guard case .resource(let target) = route else {
             if case .notFound = route { return Responses.error(.pathNotFound) }
             return DiscoveryHandler.respond(route)

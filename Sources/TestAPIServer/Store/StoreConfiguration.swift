@@ -14,6 +14,9 @@ public struct StoreConfiguration: Sendable {
     public var defaultWatchTimeout: Duration = .seconds(1800)
     /// Whether watches accept `sendInitialEvents` (streaming lists); false answers 422 like a pre-1.27 apiserver.
     public var watchListSupported = true
+    /// Whether responses carry API Priority and Fairness headers, as kube-apiserver's have since 1.20; false
+    /// stands for an apiserver with the feature off, where clients must pace themselves.
+    public var priorityAndFairness = true
     /// Namespaces that exist from the start, as in a fresh cluster.
     public var initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
 
