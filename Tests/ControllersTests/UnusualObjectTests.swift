@@ -193,7 +193,7 @@ import Testing
                 }
                 let said = capture.all.filter { $0.contains("is being deleted locally") }
                 #expect(said.count == 1, "one clear line: \(said)")
-                #expect(!capture.all.contains { $0.contains("create failed") }, "waiting is not a failure")
+                #expect(!capture.all.contains { $0.contains("Add failed") }, "waiting is not a failure")
 
                 namespace = try await clusters.local.get(Namespace.self, name: clusters.namespace)
                 namespace.metadata.finalizers.removeAll { $0 == hold }
