@@ -633,7 +633,7 @@ enum FaultTests {
                     try await FaultTests.expectSoon { await EndToEndTests.localService(clusters, "a") != nil }
                     try await FaultTests.expectSoon("the refusal is logged, naming verb and resource") {
                         capture.all.contains {
-                            $0.contains("forbidden") && $0.contains("create") && $0.contains("endpointslices")
+                            $0.contains("forbidden: needs create on endpointslices.discovery.k8s.io in namespace \(clusters.namespace)")
                         }
                     }
                     try await Task.sleep(for: .seconds(3))

@@ -28,6 +28,7 @@ struct BarrelmanRunner {
             inCluster
             ? try KubeconfigLoader.inCluster()
             : try KubeconfigLoader.load(path: local.localKubeconfig, context: local.localContext.isEmpty ? nil : local.localContext)
+        for warning in localConfig.warnings { logger.warning("local cluster: \(warning)") }
         let environment = ProviderEnvironment(transport: transport, logger: logger)
         let provider = try ProviderRegistry.standard.makeProvider(flags: command.providerFlags, environment: environment)
         let remoteConfig = try await provider.resolve()

@@ -136,6 +136,11 @@ public final class NodeEndpointController: Sendable {
             try await sync(service, nodes: nodes)
             metrics.endpointsUpdated()
         } catch {
+            if let namespace = error.terminatingNamespace {
+                // The namespace's deletion removes this service too; a re-created service comes back as an add.
+                logger.debug("endpoints of \(key): local namespace \(namespace) is terminating; not retrying")
+                return
+            }
             metrics.endpointsUpdateFailed()
             logger.warning("endpoints of \(key): \(error)")
             writer.recorder.record(
@@ -148,11 +153,15 @@ public final class NodeEndpointController: Sendable {
         let key = service.key
         let existingEndpoints = localEndpoints.get(key)
         let existingSlices = cachedSlices(of: key)
+        let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
+        // Ports left out are reported whichever objects are written (they resolve the same way for both).
+        for warning in desired.warnings {
+            writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
+        }
+        if settings.endpointsMode.writesEndpointSlices, let warning = endpointSlicePortLimitWarning(for: service) {
+            writer.recorder.record(on: service, type: Event.warning, reason: "TooManyPorts", message: warning)
+        }
         if settings.endpointsMode.writesEndpoints {
-            let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
-            for warning in desired.warnings {
-                writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
-            }
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
         } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
             try await writer.deleteEndpoints(stale)
@@ -161,7 +170,11 @@ public final class NodeEndpointController: Sendable {
             settings.endpointsMode.writesEndpointSlices
             ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings, existing: existingSlices) : []
         try await writer.apply(planEndpointSlices(desired: desiredSlices, existing: existingSlices))
-        if let warning = noReadyNodesWarning(for: service, nodes: nodes, settings: settings) {
+        let warnings = [
+            noReadyNodesWarning(for: service, nodes: nodes, settings: settings),
+            addressFamilyWarning(for: service, nodes: nodes, settings: settings),
+        ]
+        for case let warning? in warnings {
             writer.recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
         }
     }

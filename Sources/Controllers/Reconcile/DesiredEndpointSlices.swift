@@ -1,7 +1,7 @@
 import KubeAPI
 
 /// The EndpointSlices of a local service: per address family, slices of at most `maxEndpointsPerSlice`
-/// nodes with deterministic names, owned by the service. With no nodes at all, one empty IPv4 slice, so
+/// nodes and `maxEndpointSlicePorts` ports with deterministic names, owned by the service. With no nodes at all, one empty IPv4 slice, so
 /// consumers see "no endpoints" explicitly.
 ///
 /// Without `existing`, nodes are chunked in name order. With the service's current slices, nodes stay in the
@@ -9,9 +9,7 @@ import KubeAPI
 public func desiredEndpointSlices(
     for service: Service, nodes: NodeAddressSet, settings: ControllerSettings, existing: [EndpointSlice] = []
 ) -> [EndpointSlice] {
-    let ports = EndpointPortResolution(service: service).ports.map {
-        EndpointSlicePort(name: $0.name ?? "", port: $0.port, protocol: $0.protocol)
-    }
+    let ports = endpointSlicePorts(EndpointPortResolution(service: service))
     let chunkSize = settings.maxEndpointsPerSlice
     var slices: [EndpointSlice] = []
     for family in IPAddressFamily.allCases {

@@ -34,7 +34,9 @@ public struct NodeAddressSet: Sendable, Hashable {
         self.ipv6 = ipv6
     }
 
-    /// The set for these nodes; a dual-stack node contributes its first address of each family.
+    /// The set for these nodes; a dual-stack node contributes its first address of each family. A node without
+    /// an address of the configured type is left out, and so is an address an EndpointSlice may not carry
+    /// (loopback, link-local, unspecified).
     public init(nodes: [NodeSummary], settings: ControllerSettings) {
         var ipv4: [NodeAddressEntry] = []
         var ipv6: [NodeAddressEntry] = []
@@ -42,7 +44,8 @@ public struct NodeAddressSet: Sendable, Hashable {
         for node in nodes where !node.unschedulable && !node.isExcludedFromExternalLoadBalancers {
             var seen = Set<IPAddressFamily>()
             for address in node.addresses where address.type == type {
-                guard let family = IPAddressFamily(parsing: address.address), seen.insert(family).inserted else {
+                guard let family = IPAddressFamily(endpointAddress: address.address), seen.insert(family).inserted
+                else {
                     continue
                 }
                 let entry = NodeAddressEntry(

@@ -4,19 +4,31 @@ import Synchronization
 
 /// The only place the controllers write to the local cluster: every create, update and delete goes
 /// through here, so `-dry-run` is one switch, and every write is logged at debug level and recorded as an Event.
+///
+/// Refusals come back as `LocalWriteError`: a missing permission names the verb and resource to grant, and a
+/// namespace being deleted is reported once (`namespaceTerminating`) and re-checked at most every
+/// `namespaceRecheckInterval` until it is gone, then created again.
 public final class LocalWriter: Sendable {
     let client: KubeClient
     let recorder: EventRecorder
     let dryRun: Bool
     let logger: Logger
+    /// How long a namespace seen terminating is taken to still be terminating without asking the server again.
+    let namespaceRecheckInterval: Duration
     /// Namespaces seen to exist, so each is checked once, not once per service.
     private let knownNamespaces = Mutex<Set<String>>([])
+    /// Namespaces seen terminating, with when that was last confirmed.
+    private let terminatingNamespaces = Mutex<[String: ContinuousClock.Instant]>([:])
 
-    public init(client: KubeClient, recorder: EventRecorder, dryRun: Bool, logger: Logger) {
+    public init(
+        client: KubeClient, recorder: EventRecorder, dryRun: Bool, logger: Logger,
+        namespaceRecheckInterval: Duration = .seconds(5)
+    ) {
         self.client = client
         self.recorder = recorder
         self.dryRun = dryRun
         self.logger = logger
+        self.namespaceRecheckInterval = namespaceRecheckInterval
     }
 
     // MARK: services
@@ -29,22 +41,32 @@ public final class LocalWriter: Sendable {
             let namespace = service.metadata.namespace ?? "default"
             try await ensureNamespace(namespace)
             guard !dryRun else { return logDryRun("create service \(namespace)/\(service.metadata.name)") }
+            let created: Service
             do {
-                let created = try await client.create(service)
-                logger.info("created service \(namespace)/\(service.metadata.name)")
-                recorder.record(
-                    on: created, type: Event.normal, reason: "Created",
-                    message: "mirrors remote service \(namespace)/\(service.metadata.name)")
+                created = try await client.create(service)
             } catch {
-                guard error.isAlreadyExists else { throw error }
-                // A service of the same name exists locally; if it is not ours it is never touched.
-                logger.info(
-                    "service \(namespace)/\(service.metadata.name) exists locally and is not managed by barrelman; leaving it alone")
+                if error.isAlreadyExists {
+                    // A service of the same name exists locally; if it is not ours it is never touched.
+                    logger.info(
+                        "service \(namespace)/\(service.metadata.name) exists locally and is not managed by barrelman; leaving it alone")
+                    return
+                }
+                throw refused(error, verb: "create", resource: "services", namespace: namespace)
             }
+            logger.info("created service \(namespace)/\(service.metadata.name)")
+            recorder.record(
+                on: created, type: Event.normal, reason: "Created",
+                message: "mirrors remote service \(namespace)/\(service.metadata.name)")
         case .update(let service):
-            let name = "\(service.metadata.namespace ?? "default")/\(service.metadata.name)"
+            let namespace = service.metadata.namespace ?? "default"
+            let name = "\(namespace)/\(service.metadata.name)"
             guard !dryRun else { return logDryRun("update service \(name)") }
-            let updated = try await client.update(service)
+            let updated: Service
+            do {
+                updated = try await client.update(service)
+            } catch {
+                throw refused(error, verb: "update", resource: "services", namespace: namespace)
+            }
             logger.info("updated service \(name)")
             recorder.record(on: updated, type: Event.normal, reason: "Updated", message: "ports follow the remote service")
         case .delete(let namespace, let name, let uid):
@@ -52,33 +74,52 @@ public final class LocalWriter: Sendable {
             do {
                 try await client.delete(
                     Service.self, name: name, namespace: namespace, options: DeleteOptions(preconditionUID: uid))
-                logger.info("deleted service \(namespace)/\(name)")
-                // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
-                let deleted = Service(metadata: ObjectMeta(name: name, namespace: namespace, uid: uid))
-                recorder.record(
-                    on: deleted, type: Event.normal, reason: "Deleted",
-                    message: "the remote service is gone or no longer qualifies for mirroring")
             } catch {
-                guard error.isNotFound else { throw error }
+                guard error.isNotFound else {
+                    throw refused(error, verb: "delete", resource: "services", namespace: namespace)
+                }
+                return
             }
+            logger.info("deleted service \(namespace)/\(name)")
+            // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
+            let deleted = Service(metadata: ObjectMeta(name: name, namespace: namespace, uid: uid))
+            recorder.record(
+                on: deleted, type: Event.normal, reason: "Deleted",
+                message: "the remote service is gone or no longer qualifies for mirroring")
         }
     }
 
-    /// Creates `name` when missing. Namespaces are never deleted by barrelman.
+    /// Creates `name` when missing; throws `namespaceTerminating` while it is being deleted. Namespaces are never
+    /// deleted by barrelman.
     func ensureNamespace(_ name: String) async throws {
         if knownNamespaces.withLock({ $0.contains(name) }) { return }
+        let now = ContinuousClock.now
+        // A little under the interval, so a requeue after exactly one interval asks the server again.
+        let recentlyTerminating = terminatingNamespaces.withLock { seen in
+            seen[name].map { $0.duration(to: now) < namespaceRecheckInterval * 0.8 } ?? false
+        }
+        if recentlyTerminating { throw LocalWriteError.namespaceTerminating(name) }
         do {
-            _ = try await client.get(Namespace.self, name: name)
-        } catch {
-            guard error.isNotFound else { throw error }
+            let namespace = try await client.get(Namespace.self, name: name)
+            if namespace.metadata.deletionTimestamp != nil || namespace.isTerminating {
+                noteTerminating(name)
+                throw LocalWriteError.namespaceTerminating(name)
+            }
+        } catch let error as KubeError {
+            guard error.isNotFound else { throw refused(error, verb: "get", resource: "namespaces", namespace: nil) }
             guard !dryRun else { return logDryRun("create namespace \(name)") }
             do {
                 _ = try await client.create(Namespace(metadata: ObjectMeta(name: name)))
                 logger.info("created namespace \(name)")
             } catch {
                 // Someone else created it meanwhile: fine.
-                guard error.isAlreadyExists else { throw error }
+                guard error.isAlreadyExists else {
+                    throw refused(error, verb: "create", resource: "namespaces", namespace: nil)
+                }
             }
+        }
+        if terminatingNamespaces.withLock({ $0.removeValue(forKey: name) }) != nil {
+            logger.info("namespace \(name) exists again; mirroring into it resumes")
         }
         _ = knownNamespaces.withLock { $0.insert(name) }
     }
@@ -86,6 +127,28 @@ public final class LocalWriter: Sendable {
     /// Forgets a namespace, after a write found it gone or terminating.
     func forgetNamespace(_ name: String) {
         _ = knownNamespaces.withLock { $0.remove(name) }
+    }
+
+    /// Remembers that `name` is terminating; the first time, says so in one line.
+    private func noteTerminating(_ name: String) {
+        forgetNamespace(name)
+        let first = terminatingNamespaces.withLock { seen in seen.updateValue(.now, forKey: name) == nil }
+        guard first else { return }
+        logger.warning(
+            "namespace \(name) is being deleted locally: services mirrored into it are created again once it is gone (checked every \(namespaceRecheckInterval))"
+        )
+    }
+
+    /// The error to throw for a refused write; a write that found its namespace terminating or gone also
+    /// forgets that namespace, so the next attempt checks it again instead of trusting the cache.
+    private func refused(_ error: KubeError, verb: String, resource: String, namespace: String?) -> any Error {
+        let classified = LocalWriteError.classify(error, verb: verb, resource: resource, namespace: namespace)
+        if let terminating = classified.terminatingNamespace {
+            noteTerminating(terminating)
+        } else if let namespace, error.isNotFound, verb == "create" {
+            forgetNamespace(namespace)
+        }
+        return classified
     }
 
     // MARK: endpoints
@@ -96,11 +159,19 @@ public final class LocalWriter: Sendable {
             return
         case .create(let endpoints):
             guard !dryRun else { return logDryRun("create endpoints \(endpoints.key)") }
-            try await client.createIgnoringResponse(endpoints)
+            do {
+                try await client.createIgnoringResponse(endpoints)
+            } catch {
+                throw refused(error, verb: "create", resource: "endpoints", namespace: endpoints.metadata.namespace)
+            }
             logger.debug("created endpoints \(endpoints.key)")
         case .update(let endpoints):
             guard !dryRun else { return logDryRun("update endpoints \(endpoints.key)") }
-            try await client.updateIgnoringResponse(endpoints)
+            do {
+                try await client.updateIgnoringResponse(endpoints)
+            } catch {
+                throw refused(error, verb: "update", resource: "endpoints", namespace: endpoints.metadata.namespace)
+            }
             logger.debug("updated endpoints \(endpoints.key)")
         }
     }
@@ -112,18 +183,30 @@ public final class LocalWriter: Sendable {
                 Endpoints.self, name: endpoints.metadata.name, namespace: endpoints.metadata.namespace,
                 options: DeleteOptions(preconditionUID: endpoints.metadata.uid))
         } catch {
-            guard error.isNotFound else { throw error }
+            guard error.isNotFound else {
+                throw refused(error, verb: "delete", resource: "endpoints", namespace: endpoints.metadata.namespace)
+            }
         }
     }
+
+    private static let endpointSlicesResource = "endpointslices.discovery.k8s.io"
 
     func apply(_ plan: EndpointSlicePlan) async throws {
         for slice in plan.create {
             guard !dryRun else { logDryRun("create endpointslice \(slice.key)"); continue }
-            try await client.createIgnoringResponse(slice)
+            do {
+                try await client.createIgnoringResponse(slice)
+            } catch {
+                throw refused(error, verb: "create", resource: Self.endpointSlicesResource, namespace: slice.metadata.namespace)
+            }
         }
         for slice in plan.update {
             guard !dryRun else { logDryRun("update endpointslice \(slice.key)"); continue }
-            try await client.updateIgnoringResponse(slice)
+            do {
+                try await client.updateIgnoringResponse(slice)
+            } catch {
+                throw refused(error, verb: "update", resource: Self.endpointSlicesResource, namespace: slice.metadata.namespace)
+            }
         }
         for slice in plan.delete {
             guard !dryRun else { logDryRun("delete endpointslice \(slice.key)"); continue }
@@ -132,8 +215,10 @@ public final class LocalWriter: Sendable {
                     EndpointSlice.self, name: slice.metadata.name, namespace: slice.metadata.namespace,
                     options: DeleteOptions(preconditionUID: slice.metadata.uid))
             } catch {
-            guard error.isNotFound else { throw error }
-        }
+                guard error.isNotFound else {
+                    throw refused(error, verb: "delete", resource: Self.endpointSlicesResource, namespace: slice.metadata.namespace)
+                }
+            }
         }
     }
 

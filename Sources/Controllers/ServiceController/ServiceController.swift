@@ -78,6 +78,13 @@ public final class ServiceController: Sendable {
             try await writer.apply(action, remote: remote)
             metrics.serviceUpdated(action: action.metricAction)
         } catch {
+            if let namespace = error.terminatingNamespace {
+                // Not a failure: the writer said so once. Check again later at a steady pace, not with the
+                // growing backoff of failures, so the mirror returns soon after the namespace is gone.
+                logger.debug("service \(key): waiting for local namespace \(namespace) to finish terminating")
+                queue.addAfter(key, delay: writer.namespaceRecheckInterval)
+                return
+            }
             metrics.serviceUpdateFailed(action: action.metricAction)
             logger.warning("service \(key): \(action.metricAction) failed: \(error)")
             if let subject = local ?? remote {

@@ -10,6 +10,8 @@ public struct ClusterConfig: Sendable {
     public var defaultNamespace: String
     /// The context name, or `in-cluster`; for logs and messages.
     public var displayName: String
+    /// Problems that do not stop the config from working (a key file others can read); whoever loaded it logs them.
+    public var warnings: [String] = []
 
     public init(
         server: String, tls: TLSSettings = TLSSettings(), credentials: any CredentialSource = NoCredentials(),

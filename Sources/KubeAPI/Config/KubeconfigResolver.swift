@@ -17,16 +17,26 @@ struct KubeconfigResolver {
         let (server, clusterTLS) = try clusterSettings(cluster)
         var tls = clusterTLS
         var credentials: any CredentialSource = NoCredentials()
+        var warnings: [String] = []
         if let userName = context.value.user, !userName.isEmpty {
             guard let user = config.users[userName] else {
                 throw ConfigError("\(owner): context \"\(contextName)\" names user \"\(userName)\" which is not defined")
             }
             credentials = try userCredentials(user, cluster: cluster, server: server, tls: &tls)
+            // Only a key read from a file has permissions to warn about (client-key-data wins over client-key).
+            if (user.value.clientKeyData ?? "").isEmpty, let file = user.value.clientKey,
+                let warning = KeyFilePermissions.warning(
+                    forKeyFile: file, what: "kubeconfig \(user.file): user \"\(user.name)\": client-key")
+            {
+                warnings.append(warning)
+            }
         }
         let namespace = context.value.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-        return ClusterConfig(
+        var clusterConfig = ClusterConfig(
             server: server, tls: tls, credentials: credentials, proxyURL: cluster.value.proxyURL,
             defaultNamespace: namespace, displayName: contextName)
+        clusterConfig.warnings = warnings
+        return clusterConfig
     }
 
     // MARK: context

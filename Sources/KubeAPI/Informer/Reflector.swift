@@ -101,6 +101,13 @@ final class Reflector<Object: KubeResource>: Sendable {
         }
     }
 
+    /// The error for a log line; a 403 says first which permission is missing, in RBAC's words.
+    private func explained(_ error: KubeError, verb: String) -> String {
+        guard case .forbidden = error else { return error.description }
+        let scope = options.namespace.map { " in namespace \($0)" } ?? ""
+        return "forbidden: needs \(verb) on \(Object.resourceType)\(scope): \(error)"
+    }
+
     // MARK: snapshots
 
     /// A paginated list, then the sink is replaced with it.
@@ -116,7 +123,7 @@ final class Reflector<Object: KubeResource>: Sendable {
         } catch {
             if Task.isCancelled { return false }
             record { $0.errors += 1 }
-            logger.warning("list failed, retrying with backoff: \(error)")
+            logger.warning("list failed, retrying with backoff: \(explained(error, verb: "list"))")
             return await loop.backoff.wait()
         }
     }
@@ -215,7 +222,7 @@ final class Reflector<Object: KubeResource>: Sendable {
                 return await loop.backoff.wait()
             }
             record { $0.errors += 1 }
-            logger.warning("watch failed, retrying with backoff: \(error)")
+            logger.warning("watch failed, retrying with backoff: \(explained(error, verb: "watch"))")
             return await loop.backoff.wait()
         }
         countWatchStarted(&loop)

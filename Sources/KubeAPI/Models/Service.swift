@@ -61,12 +61,14 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
     public var ipFamilies: [String]
     public var ipFamilyPolicy: String?
     public var externalTrafficPolicy: String?
+    /// LoadBalancer only: `false` leaves ports without a node port unless one is requested.
+    public var allocateLoadBalancerNodePorts: Bool?
 
     public init(
         type: ServiceType = .clusterIP, ports: [ServicePort] = [], selector: [String: String] = [:],
         clusterIP: String? = nil, clusterIPs: [String] = [], externalName: String? = nil,
         sessionAffinity: String? = nil, ipFamilies: [String] = [], ipFamilyPolicy: String? = nil,
-        externalTrafficPolicy: String? = nil
+        externalTrafficPolicy: String? = nil, allocateLoadBalancerNodePorts: Bool? = nil
     ) {
         self.type = type
         self.ports = ports
@@ -78,6 +80,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         self.ipFamilies = ipFamilies
         self.ipFamilyPolicy = ipFamilyPolicy
         self.externalTrafficPolicy = externalTrafficPolicy
+        self.allocateLoadBalancerNodePorts = allocateLoadBalancerNodePorts
     }
 
     public init(json: JSONNode) throws(JSONDecodingError) {
@@ -91,6 +94,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         ipFamilies = try json.decode("ipFamilies") ?? []
         ipFamilyPolicy = try json.decode("ipFamilyPolicy")
         externalTrafficPolicy = try json.decode("externalTrafficPolicy")
+        allocateLoadBalancerNodePorts = try json.decode("allocateLoadBalancerNodePorts")
     }
 
     public func toJSON() -> JSONValue {
@@ -105,6 +109,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         object.set("ipFamilies", ipFamilies)
         object.set("ipFamilyPolicy", ipFamilyPolicy)
         object.set("externalTrafficPolicy", externalTrafficPolicy)
+        object.set("allocateLoadBalancerNodePorts", allocateLoadBalancerNodePorts)
         return object.value
     }
 }

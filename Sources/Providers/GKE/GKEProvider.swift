@@ -41,10 +41,12 @@ public struct GKEProvider: RemoteClusterProvider {
         let fetcher: any GoogleTokenFetcher
         if let path = flags.remoteCredentials.nonEmpty {
             fetcher = ServiceAccountTokenFetcher(
-                key: try ServiceAccountKey.load(path: path, origin: "-remote-credentials"), environment: environment)
+                key: try ServiceAccountKey.load(path: path, origin: "-remote-credentials", logger: environment.logger),
+                environment: environment)
         } else if let path = environment.variable("GOOGLE_APPLICATION_CREDENTIALS") {
             fetcher = ServiceAccountTokenFetcher(
-                key: try ServiceAccountKey.load(path: path, origin: "GOOGLE_APPLICATION_CREDENTIALS"),
+                key: try ServiceAccountKey.load(
+                    path: path, origin: "GOOGLE_APPLICATION_CREDENTIALS", logger: environment.logger),
                 environment: environment)
         } else {
             fetcher = MetadataServerTokenFetcher(environment: environment)

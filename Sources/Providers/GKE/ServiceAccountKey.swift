@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import Logging
 
 /// A Google service-account key file (`"type": "service_account"`), as downloaded from the console or
 /// created by `gcloud iam service-accounts keys create`. Descriptions never show the private key.
@@ -12,8 +13,11 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible, CustomReflec
     public var tokenURI: String
     public var projectID: String?
 
-    /// Reads and checks a key file; `origin` says where the path came from (`-remote-credentials`, ...).
-    public static func load(path: String, origin: String) throws(ProviderError) -> ServiceAccountKey {
+    /// Reads and checks a key file; `origin` says where the path came from (`-remote-credentials`, ...). A key
+    /// file that group or others can read works, with a warning on `logger`.
+    public static func load(path: String, origin: String, logger: Logger? = nil) throws(ProviderError)
+        -> ServiceAccountKey
+    {
         let advice = "set GOOGLE_APPLICATION_CREDENTIALS or -remote-credentials to a service-account key file"
         let prefix = "\(origin) \(path)"
         guard FileManager.default.fileExists(atPath: path) else {
@@ -23,7 +27,11 @@ public struct ServiceAccountKey: Sendable, CustomStringConvertible, CustomReflec
         else {
             throw ProviderError("\(prefix): cannot be read (check its permissions for barrelman's user)")
         }
-        return try parse(Array(data), origin: prefix)
+        let key = try parse(Array(data), origin: prefix)
+        if let warning = KeyFilePermissions.warning(forKeyFile: path, what: "\(origin): service-account key") {
+            logger?.warning("\(warning)")
+        }
+        return key
     }
 
     /// Parses key JSON; errors start with `origin` and never quote the file's content.

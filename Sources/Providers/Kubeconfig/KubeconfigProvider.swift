@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import Logging
 
 /// A remote cluster from a kubeconfig file (`-remote-kubeconfig`, `-remote-context`), with every auth method
 /// the kubeconfig loader supports (tokens, client certificates, exec plugins such as gke-gcloud-auth-plugin).
@@ -13,17 +14,21 @@ public struct KubeconfigProvider: RemoteClusterProvider {
     public let path: String?
     public let context: String?
     private let variables: [String: String]
+    private let logger: Logger
 
     public init(flags: ProviderFlags, environment: ProviderEnvironment) throws(ProviderError) {
         path = flags.remoteKubeconfig.nonEmpty
         context = flags.remoteContext.nonEmpty
         variables = environment.variables
+        logger = environment.logger
         displayName = context ?? "current-context"
     }
 
     public func resolve() async throws(ProviderError) -> ClusterConfig {
         do {
-            return try KubeconfigLoader.load(path: path, context: context, environment: variables)
+            let config = try KubeconfigLoader.load(path: path, context: context, environment: variables)
+            for warning in config.warnings { logger.warning("remote cluster: \(warning)") }
+            return config
         } catch {
             // The loader's advice names the local cluster's flag; here the remote one is meant.
             let message = error.message.replacingOccurrences(of: "-local-kubeconfig", with: "-remote-kubeconfig")

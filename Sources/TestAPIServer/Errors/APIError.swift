@@ -42,6 +42,7 @@ struct FieldError: Sendable {
         case duplicate = "FieldValueDuplicate"
         case notSupported = "FieldValueNotSupported"
         case forbidden = "FieldValueForbidden"
+        case tooMany = "FieldValueTooMany"
     }
 
     var kind: Kind
@@ -71,6 +72,11 @@ struct FieldError: Sendable {
         FieldError(kind: .forbidden, field: field, value: nil, detail: detail)
     }
 
+    /// kube's `field.TooMany`: `ports: Too many: 101: must have at most 100 items`.
+    static func tooMany(_ field: String, actual: Int, max: Int) -> FieldError {
+        FieldError(kind: .tooMany, field: field, value: String(actual), detail: "must have at most \(max) items")
+    }
+
     /// Go's `%#v`-like rendering kube uses in field errors.
     static func render(_ value: JSON) -> String {
         switch value {
@@ -93,6 +99,7 @@ struct FieldError: Sendable {
         case .duplicate: label = "Duplicate value"
         case .notSupported: label = "Unsupported value"
         case .forbidden: label = "Forbidden"
+        case .tooMany: label = "Too many"
         }
         var text = label
         if let value { text += ": \(value)" }

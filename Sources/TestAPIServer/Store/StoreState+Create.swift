@@ -67,6 +67,8 @@ extension StoreState {
             object[path: ["spec", "finalizers"]] = .array(finalizers)
         case .services:
             try prepareServiceForCreate(&object)
+        case .endpointSlices:
+            try EndpointSliceValidation.validate(object)
         default:
             break
         }

@@ -31,6 +31,7 @@ extension StoreState {
             switch resource {
             case .services: try prepareServiceForUpdate(&updated, old: old)
             case .namespaces: updated["spec"] = old["spec"]  // spec.finalizers change only through /finalize
+            case .endpointSlices: try EndpointSliceValidation.validate(updated, old: old)
             default: break
             }
             if resource.tracksGeneration && Self.specChanged(old, updated) {

@@ -15,8 +15,10 @@ extension StoreState {
                 spec["clusterIP"] = nil
                 spec["clusterIPs"] = nil
             }
-            if ServiceDefaults.needsNodePorts(spec) {
-                try allocateNodePorts(&spec, oldPorts: [], name: object.name, transaction: &allocation)
+            if ServiceDefaults.needsNodePorts(spec) || ServiceDefaults.requestsNodePorts(spec) {
+                try allocateNodePorts(
+                    &spec, oldPorts: [], name: object.name, onlyRequested: !ServiceDefaults.needsNodePorts(spec),
+                    transaction: &allocation)
             }
         } catch {
             rollBack(allocation)
@@ -64,8 +66,10 @@ extension StoreState {
             if newNeedsIP && !oldNeedsIP {
                 try allocateClusterIP(&spec, name: name, transaction: &allocation)
             }
-            if ServiceDefaults.needsNodePorts(spec) {
-                try allocateNodePorts(&spec, oldPorts: oldPorts, name: name, transaction: &allocation)
+            if ServiceDefaults.needsNodePorts(spec) || ServiceDefaults.requestsNodePorts(spec) {
+                try allocateNodePorts(
+                    &spec, oldPorts: oldPorts, name: name, onlyRequested: !ServiceDefaults.needsNodePorts(spec),
+                    transaction: &allocation)
             }
         } catch {
             rollBack(allocation)
@@ -183,13 +187,17 @@ extension StoreState {
         spec["clusterIPs"] = [.string(address)]
     }
 
+    /// `onlyRequested`: a LoadBalancer with `allocateLoadBalancerNodePorts: false` gets the node ports it asks
+    /// for and no others.
     private mutating func allocateNodePorts(
-        _ spec: inout JSON, oldPorts: [Int], name: String, transaction: inout AllocationTransaction
+        _ spec: inout JSON, oldPorts: [Int], name: String, onlyRequested: Bool = false,
+        transaction: inout AllocationTransaction
     ) throws(APIError) {
         guard var ports = spec["ports"]?.arrayValue else { return }
         var held = Set(oldPorts)
         for index in ports.indices {
             let requested = Int(ports[index]["nodePort"]?.intValue ?? 0)
+            if requested == 0 && onlyRequested { continue }
             if requested == 0 {
                 do {
                     let port = try nodePorts.allocateNext()
@@ -265,6 +273,11 @@ enum ServiceDefaults {
     static func needsNodePorts(_ spec: JSON) -> Bool {
         let type = spec["type"]?.stringValue ?? "ClusterIP"
         return type == "NodePort" || (type == "LoadBalancer" && spec["allocateLoadBalancerNodePorts"] != false)
+    }
+
+    /// A LoadBalancer that allocates no node ports may still ask for some (kube respects them).
+    static func requestsNodePorts(_ spec: JSON) -> Bool {
+        spec["type"]?.stringValue == "LoadBalancer" && !nodePorts(spec).isEmpty
     }
 
     static func nodePorts(_ spec: JSON) -> [Int] {

@@ -9,10 +9,15 @@ enum NameRules {
     }
 
     static func isDNS1123Label(_ name: String) -> Bool {
+        name.utf8.count <= 63 && hasDNS1123LabelCharacters(name)
+    }
+
+    /// A label's character rules without its length limit.
+    private static func hasDNS1123LabelCharacters(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= 63, let first = bytes.first, let last = bytes.last,
-            isAlnumLower(first), isAlnumLower(last)
-        else { return false }
+        guard let first = bytes.first, let last = bytes.last, isAlnumLower(first), isAlnumLower(last) else {
+            return false
+        }
         return bytes.allSatisfy { isAlnumLower($0) || $0 == UInt8(ascii: "-") }
     }
 
@@ -21,9 +26,12 @@ enum NameRules {
         return first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z")
     }
 
+    /// kube's regex limits only the whole name (253), not each dot-separated part: `a-<80 chars>` is valid.
     static func isDNS1123Subdomain(_ name: String) -> Bool {
         guard !name.isEmpty, name.utf8.count <= 253 else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNS1123Label(String($0)) }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
+            hasDNS1123LabelCharacters(String($0))
+        }
     }
 
     /// The name part of a qualified name or a label value: alphanumerics, '-', '_', '.', alphanumeric ends, <= 63.
@@ -55,6 +63,9 @@ enum NameRules {
         }
         if resource.namesAreLabels {
             return isDNS1123Label(name) ? nil : .invalid("metadata.name", .string(name), dns1123LabelMessage)
+        }
+        if name.utf8.count > 253 {
+            return .invalid("metadata.name", .string(name), "must be no more than 253 characters")
         }
         return isDNS1123Subdomain(name) ? nil : .invalid("metadata.name", .string(name), dns1123SubdomainMessage)
     }

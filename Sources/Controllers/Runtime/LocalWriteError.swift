@@ -1,0 +1,44 @@
+import KubeAPI
+
+/// A local write refused for a reason a person must act on, or that only time resolves; every other failure
+/// stays the client's `KubeError`.
+public enum LocalWriteError: Error, Sendable, CustomStringConvertible {
+    /// RBAC denies `verb` on `resource` (`services`, `endpointslices.discovery.k8s.io`); `status` is the server's.
+    case forbidden(verb: String, resource: String, namespace: String?, status: Status)
+    /// The local namespace is being deleted: nothing can be created in it until it is gone.
+    case namespaceTerminating(String)
+
+    public var description: String {
+        switch self {
+        case .forbidden(let verb, let resource, let namespace, let status):
+            let scope = namespace.map { " in namespace \($0)" } ?? ""
+            let server = status.message.map { " (\($0))" } ?? ""
+            return "forbidden: needs \(verb) on \(resource)\(scope): grant it in barrelman's ClusterRole "
+                + "(deploy/base/clusterrole.yaml)\(server)"
+        case .namespaceTerminating(let namespace):
+            return "namespace \(namespace) is being deleted locally; nothing can be created in it until it is gone"
+        }
+    }
+
+    /// The error to report for a failed write of `verb` on `resource`: 403s become `LocalWriteError`.
+    static func classify(_ error: KubeError, verb: String, resource: String, namespace: String?) -> any Error {
+        guard case .forbidden(let status) = error else { return error }
+        if let namespace, isNamespaceTerminating(status) { return LocalWriteError.namespaceTerminating(namespace) }
+        return LocalWriteError.forbidden(verb: verb, resource: resource, namespace: namespace, status: status)
+    }
+
+    /// kube-apiserver's NamespaceLifecycle admission refuses creates in a terminating namespace with a 403 whose
+    /// cause is `NamespaceTerminating`.
+    static func isNamespaceTerminating(_ status: Status) -> Bool {
+        status.details?.causes.contains { $0.reason == "NamespaceTerminating" } == true
+            || status.message?.contains("because it is being terminated") == true
+    }
+}
+
+extension Error {
+    /// The namespace, when this error says it is being deleted.
+    var terminatingNamespace: String? {
+        guard let error = self as? LocalWriteError, case .namespaceTerminating(let namespace) = error else { return nil }
+        return namespace
+    }
+}

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Private keys should be readable by their owner only. A key others can read still works, so it is a warning,
+/// not an error: one line naming the file and the fix.
+public enum KeyFilePermissions {
+    /// The warning for `path` when group or others may read it; nil when only the owner can, or when it cannot be
+    /// examined (reading it then fails with the reason). `what` names the file's role ("client-key", ...).
+    public static func warning(forKeyFile path: String, what: String) -> String? {
+        var info = stat()
+        // stat, not lstat: Secret volumes mount keys as symlinks, and the file they point at is what others read.
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = UInt32(info.st_mode) & 0o777
+        let readers = [(UInt32(0o040), "its group"), (UInt32(0o004), "others")].filter { mode & $0.0 != 0 }.map(\.1)
+        guard !readers.isEmpty else { return nil }
+        let octal = String(mode, radix: 8)
+        return "\(what) \(path) is readable by \(readers.joined(separator: " and ")) (mode 0\(octal)): "
+            + "run chmod 600 \(path)"
+    }
+}
