@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "barrelman", targets: ["App"]),
         .library(name: "KubeAPI", targets: ["KubeAPI"]),
+        .library(name: "Providers", targets: ["Providers"]),
         .library(name: "TestAPIServer", targets: ["TestAPIServer"]),
         .library(name: "Controllers", targets: ["Controllers"]),
     ],

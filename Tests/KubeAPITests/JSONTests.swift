@@ -80,4 +80,26 @@ import Testing
             try garbage.nextFrame()
         }
     }
+
+    /// Found by Fuzz/fuzz-watch-stream (Corpus/watch-stream/regression-offset-after-frame.txt): the offset
+    /// counted from the last frame, so it depended on how the stream happened to be chunked.
+    @Test func garbageOffsetCountsFromTheStartOfTheStreamHoweverItIsChunked() {
+        let bytes = Array((#"{"type":"ADDED"}"# + " \n x").utf8)
+        let expected = JSONStreamFramer.FramingError.unexpectedByte(UInt8(ascii: "x"), offset: 19)
+        for chunkSize in [1, 2, 5, bytes.count] {
+            var framer = JSONStreamFramer()
+            var thrown: JSONStreamFramer.FramingError?
+            var index = 0
+            while index < bytes.count, thrown == nil {
+                framer.append(bytes[index..<min(index + chunkSize, bytes.count)])
+                index += chunkSize
+                do {
+                    while try framer.nextFrame() != nil {}
+                } catch {
+                    thrown = error
+                }
+            }
+            #expect(thrown == expected, "chunks of \(chunkSize) bytes")
+        }
+    }
 }

@@ -84,6 +84,25 @@ func configErrorMessage(_ body: () throws -> Void) -> String? {
             user: u2
         """
 
+    @Test func loadsContentsAsIfReadFromTheirPath() async throws {
+        try await TemporaryDirectory.with { dir in
+            try dir.write("token", "token-from-file\n")
+            let contents = """
+                current-context: a
+                clusters: [{name: c, cluster: {server: "https://one.example:6443"}}]
+                users: [{name: u, user: {tokenFile: token}}]
+                contexts: [{name: a, context: {cluster: c, user: u}}]
+                """
+            let config = try KubeconfigLoader.load(
+                contents: Array(contents.utf8), path: dir.path + "/config", context: nil, environment: [:])
+            #expect(config.server == "https://one.example:6443")
+            #expect(try await config.credentials.credential() == Credential(bearerToken: "token-from-file"))
+            #expect(throws: ConfigError.kubeconfig(dir.path + "/config", "is not UTF-8 text")) {
+                try KubeconfigLoader.load(contents: [0xff, 0xfe], path: dir.path + "/config", context: nil)
+            }
+        }
+    }
+
     @Test func loadsTheCurrentContext() async throws {
         try await TemporaryDirectory.with { dir in
             let path = try dir.write("config", Self.twoContexts)

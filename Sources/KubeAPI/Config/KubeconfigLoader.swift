@@ -20,6 +20,17 @@ public enum KubeconfigLoader {
         return try resolver.clusterConfig(context: context)
     }
 
+    /// One kubeconfig's contents, as if read from `path` (which names it in errors and anchors its relative
+    /// paths). Files the kubeconfig names are read; an exec plugin is configured, not run.
+    public static func load(
+        contents: [UInt8], path: String, context: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> ClusterConfig {
+        let resolver = KubeconfigResolver(
+            config: MergedKubeconfig([try parse(contents, path: path)]), environment: environment)
+        return try resolver.clusterConfig(context: context)
+    }
+
     /// Parses one kubeconfig's text; `path` names it in errors and anchors its relative paths.
     static func parse(_ text: String, path: String) throws(ConfigError) -> KubeconfigFile {
         try KubeconfigParser(path: path).parse(text)
@@ -54,6 +65,10 @@ public enum KubeconfigLoader {
         let bytes = try FileReading.bytes(atPath: path) { reason in
             ConfigError.kubeconfig(path, "cannot be read: \(reason)")
         }
+        return try parse(bytes, path: path)
+    }
+
+    private static func parse(_ bytes: [UInt8], path: String) throws(ConfigError) -> KubeconfigFile {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigError.kubeconfig(path, "is not UTF-8 text")
         }

@@ -5,6 +5,8 @@
 /// so a frame split across chunks costs no rescanning.
 public struct JSONStreamFramer: Sendable {
     private var buffer: [UInt8] = []
+    /// Bytes already dropped from the front of `buffer`, so errors can name a position in the whole stream.
+    private var dropped = 0
     /// Where the next unscanned byte is.
     private var scanned = 0
     /// Where the current value starts, or nil between values.
@@ -22,7 +24,8 @@ public struct JSONStreamFramer: Sendable {
     public enum FramingError: Error, Sendable, Equatable {
         /// A frame grew past `maximumFrameSize`.
         case frameTooLarge(Int)
-        /// A byte outside any object or array that is not white space (watch frames are objects).
+        /// A byte outside any object or array that is not white space (watch frames are objects); `offset`
+        /// counts from the start of the stream.
         case unexpectedByte(UInt8, offset: Int)
     }
 
@@ -71,7 +74,7 @@ public struct JSONStreamFramer: Sendable {
                     start = scanned
                     depth = 1
                 default:
-                    throw .unexpectedByte(byte, offset: scanned)
+                    throw .unexpectedByte(byte, offset: dropped + scanned)
                 }
             }
             scanned += 1
@@ -84,6 +87,7 @@ public struct JSONStreamFramer: Sendable {
     private mutating func compact() {
         guard scanned > 0 else { return }
         buffer.removeFirst(scanned)
+        dropped += scanned
         scanned = 0
     }
 }

@@ -45,7 +45,9 @@ struct RS256Signer: Sendable {
                 return nil
             }
             defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+            // Without a callback OpenSSL asks for the passphrase of an encrypted key on the terminal or
+            // stdin and waits; a daemon must fail instead.
+            return PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in -1 }, nil)
         }
         guard let key else { throw SigningError.fromOpenSSL("PEM_read_bio_PrivateKey") }
         return key
