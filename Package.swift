@@ -83,7 +83,10 @@ let package = Package(
             ]),
 
         // MARK: tests
-        .target(name: "TestSupport", dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL"], path: "Tests/Support"),
+        .target(
+            name: "TestSupport",
+            dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
         .testTarget(

@@ -475,37 +475,6 @@ enum FaultTests {
 
         // MARK: 8. security
 
-        /// Every log line any logger of the test wrote, with its metadata.
-        final class LogCapture: Sendable {
-            let lines = Mutex<[String]>([])
-
-            func logger(_ label: String) -> Logger {
-                var logger = Logger(label: label) { label in CapturingLogHandler(label: label, capture: self) }
-                logger.logLevel = .trace
-                return logger
-            }
-
-            var all: [String] { lines.withLock { $0 } }
-        }
-
-        struct CapturingLogHandler: LogHandler {
-            let label: String
-            let capture: LogCapture
-            var logLevel: Logger.Level = .trace
-            var metadata: Logger.Metadata = [:]
-
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-
-            func log(event: LogEvent) {
-                let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-                let line = "\(event.level) \(label) \(event.message) \(merged) \(event.source) \(event.error.map { "\($0)" } ?? "")"
-                capture.lines.withLock { $0.append(line) }
-            }
-        }
-
         @Test func noTokenPasswordOrPrivateKeyEverAppearsInLogsOrErrors() async throws {
             try await TwoClusters.with(inProcessOnly: true) { clusters in
                 let (remoteServer, localServer) = try FaultTests.servers(clusters)

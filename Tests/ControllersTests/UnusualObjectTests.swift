@@ -169,7 +169,7 @@ import Testing
 
     @Test func aLocalNamespaceBeingDeletedIsWaitedForQuietlyAndMirroredIntoAgainOnceGone() async throws {
         try await TwoClusters.with { clusters in
-            let capture = FaultTests.Edits.LogCapture()
+            let capture = LogCapture()
             try await clusters.createRemoteService("a")
             try await FaultTests.withBarrelman(
                 local: clusters.local, remote: clusters.remote, settings: FaultTests.settings(clusters),

@@ -109,14 +109,15 @@ import Testing
     @Test func twoCandidatesNeverLeadAtTheSameTime() async throws {
         try await Self.inProcess { cluster, _ in
             let recorder = LeadRecorder()
-            let a = Self.candidate(cluster, "a", recorder: recorder, releaseOnCancel: false)
-            let b = Self.candidate(cluster, "b", recorder: recorder, releaseOnCancel: false)
+            // A lease four times the renew deadline: a 3 s margin for a starved scheduler on a loaded machine.
+            let a = Self.candidate(cluster, "a", recorder: recorder, releaseOnCancel: false, leaseDuration: .seconds(4))
+            let b = Self.candidate(cluster, "b", recorder: recorder, releaseOnCancel: false, leaseDuration: .seconds(4))
             var bothLed = 0
             var someoneLed = false
             // A crash (no release) of whoever leads halfway, so the sampling spans a takeover.
             var crashed: Candidate?
             let start = ContinuousClock.now
-            while start.duration(to: .now) < .seconds(6) {
+            while start.duration(to: .now) < .seconds(8) {
                 let (aLeads, bLeads) = (a.elector.isLeader, b.elector.isLeader)
                 if aLeads && bLeads { bothLed += 1 }
                 someoneLed = someoneLed || aLeads || bLeads

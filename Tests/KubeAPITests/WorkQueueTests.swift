@@ -78,7 +78,7 @@ import Testing
             }
         }
         for key in keys { queue.add(key) }
-        let enough = try? await eventually { tracker.withLock { $0.processed } >= 300 }
+        let enough = try? await eventually(timeout: .seconds(60)) { tracker.withLock { $0.processed } >= 300 }
         queue.shutDown()
         await runner.value
         #expect(enough == true)

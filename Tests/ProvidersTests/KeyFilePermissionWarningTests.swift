@@ -9,29 +9,6 @@ import Testing
 
 /// Key files that group or others can read work, and barrelman says once, naming the file and the fix.
 @Suite struct KeyFilePermissionWarningTests {
-    /// The lines a logger received, as `level message`.
-    final class CapturedLines: Sendable {
-        private let lines = Mutex<[String]>([])
-        var all: [String] { lines.withLock { $0 } }
-
-        var logger: Logger {
-            Logger(label: "test") { _ in Handler(capture: self) }
-        }
-
-        struct Handler: LogHandler {
-            let capture: CapturedLines
-            var logLevel: Logger.Level = .trace
-            var metadata: Logger.Metadata = [:]
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-                get { metadata[key] }
-                set { metadata[key] = newValue }
-            }
-            func log(event: LogEvent) {
-                capture.lines.withLock { $0.append("\(event.level) \(event.message)") }
-            }
-        }
-    }
-
     @Test func aServiceAccountKeyOthersCanReadIsWarnedAbout() async throws {
         try await GKEHarness.with { harness in
             let path = harness.keyPath
@@ -40,13 +17,13 @@ import Testing
                 (0o600, []),
             ] {
                 try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
-                let capture = CapturedLines()
+                let capture = LogCapture()
                 _ = try ProviderRegistry.standard.makeProvider(
                     flags: harness.flags(),
                     environment: ProviderEnvironment(
                         variables: harness.google.environmentVariables([:]), transport: harness.transport,
-                        logger: capture.logger))
-                #expect(capture.all.filter { $0.contains(path) } == expected)
+                        logger: capture.logger()))
+                #expect(capture.messages.filter { $0.contains(path) } == expected)
             }
         }
     }
@@ -63,13 +40,13 @@ import Testing
                     server: server, userLines: ["client-certificate: \(certificate)", "client-key: \(key)"]))
             let transport = HTTPTransport()
             defer { transport.shutdown() }
-            let capture = CapturedLines()
+            let capture = LogCapture()
             let provider = try ProviderRegistry.standard.makeProvider(
                 flags: ProviderFlags(remoteKubeconfig: path, remoteContext: "remote-context"),
-                environment: ProviderEnvironment(variables: [:], transport: transport, logger: capture.logger))
+                environment: ProviderEnvironment(variables: [:], transport: transport, logger: capture.logger()))
             let config = try await provider.resolve()
             #expect(
-                capture.all == [
+                capture.messages == [
                     "warning remote cluster: kubeconfig \(path): user \"remote-user\": client-key \(key) is readable by "
                         + "its group (mode 0640): run chmod 600 \(key)"
                 ])

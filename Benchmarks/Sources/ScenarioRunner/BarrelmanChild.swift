@@ -115,9 +115,17 @@ struct ClusterEndpoint {
 
 /// Peak RSS and CPU of another process, from /proc.
 enum ChildProcessStats {
-    static func peakRSS(pid: Int32) -> Int {
+    static func peakRSS(pid: Int32) -> Int { statusField("VmHWM:", pid: pid) }
+
+    /// Current private memory (heap, stacks): what a container's `rss` memory statistic counts.
+    static func anonymousRSS(pid: Int32) -> Int { statusField("RssAnon:", pid: pid) }
+
+    /// Current file-backed resident pages: the binary's and shared libraries' code, shared with the page cache.
+    static func fileRSS(pid: Int32) -> Int { statusField("RssFile:", pid: pid) }
+
+    private static func statusField(_ field: String, pid: Int32) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             return (Int(line.filter(\.isNumber)) ?? 0) * 1024
         }
         return 0

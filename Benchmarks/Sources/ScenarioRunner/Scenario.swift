@@ -122,6 +122,11 @@ struct Scenario {
             results.addBytes(
                 "peak RSS of the barrelman process (VmHWM)", barrelman.peakRSS,
                 target: arguments.name == "S" ? "<= 25 MB" : arguments.name == "L" ? "<= 150 MB" : nil)
+            if case .child(let process) = barrelman {
+                let pid = process.processIdentifier
+                results.addBytes("  of it now: private (RssAnon: heap, stacks)", ChildProcessStats.anonymousRSS(pid: pid), target: nil)
+                results.addBytes("  of it now: file-backed code (RssFile, shared)", ChildProcessStats.fileRSS(pid: pid), target: nil)
+            }
         } else {
             results.addBytes("peak RSS, whole process (2 test servers + barrelman)", ProcessStats.peakRSS, target: nil)
             results.addBytes("peak RSS minus RSS before barrelman started (servers' growth included)", ProcessStats.peakRSS - baselineRSS, target: nil)
