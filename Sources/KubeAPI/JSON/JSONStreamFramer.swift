@@ -33,6 +33,7 @@ public struct JSONStreamFramer: Sendable {
     public var pendingByteCount: Int { buffer.count - (start ?? scanned) }
 
     public mutating func append(_ bytes: some Collection<UInt8>) {
+        compact()
         buffer.append(contentsOf: bytes)
     }
 
@@ -70,7 +71,6 @@ public struct JSONStreamFramer: Sendable {
                 case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
                     break
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
-                    compact()
                     start = scanned
                     depth = 1
                 default:
@@ -79,15 +79,22 @@ public struct JSONStreamFramer: Sendable {
             }
             scanned += 1
         }
-        if start == nil { compact() }
         return nil
     }
 
-    /// Drops bytes already returned, so the buffer holds at most one partial frame.
+    /// Drops bytes already returned, before new bytes arrive (not while a returned frame may still share
+    /// the buffer). Bytes move only once they are at least half the buffer: moving the tail for every frame
+    /// would cost O(frames x buffer) when one read brings many events.
     private mutating func compact() {
-        guard scanned > 0 else { return }
-        buffer.removeFirst(scanned)
-        dropped += scanned
-        scanned = 0
+        let consumed = start ?? scanned
+        guard consumed > 0, consumed * 2 >= buffer.count else { return }
+        if consumed == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+        } else {
+            buffer.removeFirst(consumed)
+        }
+        dropped += consumed
+        scanned -= consumed
+        if start != nil { start = 0 }
     }
 }
