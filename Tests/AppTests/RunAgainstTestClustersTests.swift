@@ -84,6 +84,26 @@ struct RunAgainstTestClustersTests {
         }
     }
 
+    @Test("a full run at -v 10 logs every request yet never a token")
+    func verboseLogsHoldNoSecrets() async throws {
+        try await TestClusterPair.with { clusters in
+            try await clusters.createRemoteService("web")
+            try await Self.withBarrelman(clusters, ["-leader-elect=false", "-v", "10"]) { barrelman in
+                try await expectEventually("the local cluster never got the mirrored service", timeout: .seconds(60)) {
+                    (try? await clusters.local.get(Service.self, name: "web", namespace: clusters.namespace)) != nil
+                }
+                barrelman.process.signal(SIGTERM)
+                _ = try await barrelman.process.waitForExit(timeout: .seconds(30))
+                let log = barrelman.process.stderr
+                #expect(log.contains("GET /api/v1/"), "-v 10 traces requests, so the scan below means something")
+                for (cluster, token) in [("local", clusters.localServer.adminToken), ("remote", clusters.remoteServer.adminToken)] {
+                    #expect(!log.contains(token), "the \(cluster) cluster's token is in the log")
+                }
+                #expect(!log.contains("Bearer "), "an Authorization header is in the log")
+            }
+        }
+    }
+
     @Test("a second SIGTERM during shutdown exits at once")
     func secondSignal() async throws {
         try await TestClusterPair.with { clusters in
