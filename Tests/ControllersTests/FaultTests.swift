@@ -141,10 +141,10 @@ enum FaultTests {
     }
 
     /// A remote outage, then a soak of churn and faults.
-    @Suite(.serialized, .timeLimit(.minutes(2))) struct Outages {
+    @Suite(.serialized, .timeLimit(.minutes(3))) struct Outages {
         // MARK: 1. remote outage
 
-        @Test func remoteDownDeletesNothingAndAChangeMadeWhileDownConvergesAfterItReturns() async throws {
+        @Test func remoteDownForAMinuteDeletesNothingAndConvergesWithinSecondsOfItsReturn() async throws {
             try await TwoClusters.with(inProcessOnly: true) { clusters in
                 let (remoteServer, localServer) = try FaultTests.servers(clusters)
                 for name in ["a", "b"] { try await clusters.createRemoteService(name) }
@@ -153,15 +153,19 @@ enum FaultTests {
                     let before = try await FaultTests.observed(clusters)
                     localServer.state.faults.resetCounts()
 
+                    // A minute, as an apiserver upgrade or a control-plane repair takes; checked as it goes.
                     await remoteServer.stop()
-                    try await Task.sleep(for: .seconds(3))
-                    #expect(localServer.state.faults.writeCount() == 0, "nothing written while the remote is away")
-                    #expect(try await FaultTests.observed(clusters) == before, "nothing deleted or emptied while the remote is away")
+                    for _ in 0..<6 {
+                        try await Task.sleep(for: .seconds(10))
+                        #expect(localServer.state.faults.writeCount() == 0, "nothing written while the remote is away")
+                        #expect(try await FaultTests.observed(clusters) == before, "nothing deleted or emptied while the remote is away")
+                    }
 
                     try await remoteServer.resume()
                     try await clusters.setNode("node-b", ip: "10.0.0.22", ready: true)
                     try await FaultTests.setServicePort(clusters, "a", port: 81)
-                    try await FaultTests.expectConverged(clusters, timeout: .seconds(20))
+                    // Within seconds of its return: informers retry at most 5 s apart, whatever the outage's length.
+                    try await FaultTests.expectConverged(clusters, timeout: .seconds(15))
                     #expect(localServer.state.faults.requestCount(verb: "delete", resource: "services") == 0)
                 }
             }

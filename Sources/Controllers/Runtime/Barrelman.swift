@@ -45,6 +45,9 @@ public final class Barrelman: Sendable {
             var informer = InformerOptions()
             informer.labelSelector = labelSelector
             informer.resyncPeriod = options.resyncPeriod
+            // client-go's 30 s cap would leave a mirror stale for up to half a minute after an outage ends;
+            // barrelman has five informers, so retrying every 5 s at most costs the servers nothing.
+            informer.backoffCap = .seconds(5)
             return informer
         }
         remoteServices = Informer(client: remote, options: informerOptions(), logger: logger)
