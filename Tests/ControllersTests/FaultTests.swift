@@ -273,8 +273,9 @@ enum FaultTests {
             var active: Set<String> { state.withLock { $0.active } }
         }
 
-        @Test func onlyTheLeaderRunsAndTheFollowerTakesOverWhenItDies() async throws {
+        @Test func onlyTheLeaderRunsAndTheFollowerTakesOverWhenItDiesDuringARemoteOutage() async throws {
             try await TwoClusters.with(inProcessOnly: true) { clusters in
+                let (remoteServer, localServer) = try FaultTests.servers(clusters)
                 try await clusters.createRemoteService("a")
                 let tracker = LeadTracker()
                 let leaseName = "barrelman-\(clusters.namespace)"
@@ -283,7 +284,8 @@ enum FaultTests {
                         client: clusters.local,
                         config: LeaderElectionConfig(
                             leaseNamespace: "default", leaseName: leaseName, identity: identity,
-                            leaseDuration: .milliseconds(1500), renewDeadline: .seconds(1), retryPeriod: .milliseconds(200),
+                            // The lease outlives the renew deadline by 2 s: room for a starved scheduler.
+                            leaseDuration: .seconds(3), renewDeadline: .seconds(1), retryPeriod: .milliseconds(200),
                             releaseOnCancel: false))
                     let task = Task {
                         await elector.run {
@@ -305,13 +307,28 @@ enum FaultTests {
                 let follower = try #require(replicas.first { !$0.0.isLeader })
                 #expect(tracker.active == [leader.0.config.identity])
 
-                // The leader dies without releasing its lease.
+                // The remote goes away, then the leader dies without releasing its lease.
+                let before = try await FaultTests.observed(clusters)
+                await remoteServer.stop()
+                localServer.state.faults.resetCounts()
+                let killed = ContinuousClock.now
                 leader.1.cancel()
                 await leader.1.value
+                let tookOver = try await eventually(timeout: .seconds(20)) { follower.0.isLeader }
+                #expect(tookOver, "the follower never took the lease")
+                // Within the lease duration (3 s), plus one retry period with jitter and slack for a loaded machine.
+                #expect(killed.duration(to: .now) <= .seconds(6), "took over \(killed.duration(to: .now)) after the kill")
+                // The new leader runs while the remote is still away: it must not take that for deletions.
+                try await Task.sleep(for: .seconds(3))
+                for resource in ["services", "endpointslices", "endpoints"] {
+                    #expect(localServer.state.faults.writeCount(resource: resource) == 0, "\(resource) written during the outage")
+                }
+                #expect(try await FaultTests.observed(clusters) == before, "nothing deleted or emptied during the outage")
+
+                try await remoteServer.resume()
                 try await FaultTests.setServicePort(clusters, "a", port: 85)
                 try await clusters.createRemoteService("b")
-                // Lease 2 s (recorded, whole seconds) + retry jitter + slack for a loaded machine.
-                try await FaultTests.expectConverged(clusters, timeout: .seconds(15))
+                try await FaultTests.expectConverged(clusters, timeout: .seconds(20))
                 #expect(follower.0.isLeader)
                 #expect(tracker.active == [follower.0.config.identity])
                 #expect(!tracker.overlapped, "two replicas never run barrelman at the same time")
