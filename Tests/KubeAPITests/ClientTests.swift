@@ -160,6 +160,7 @@ import Testing
                 case .deleted(let service): seen.append("DELETED \(service.metadata.name)")
                 case .bookmark: continue
                 case .error(let status): Issue.record("unexpected watch error \(status)")
+                case .unreadable(let object, _): Issue.record("unexpected unreadable object \(object)")
                 }
                 if seen.count == 3 { break }
             }

@@ -204,6 +204,48 @@ import Testing
         }
     }
 
+    // MARK: objects the model cannot read
+
+    /// A service whose selector holds a number: valid JSON, metadata intact, but not what `Service` reads.
+    static func unreadableServiceJSON(_ name: String, namespace: String) -> JSON {
+        var service = serviceJSON(name, namespace: namespace)
+        service[path: ["spec", "selector"]] = ["app": 5]
+        return service
+    }
+
+    @Test func anUnreadableObjectIsSkippedKeepsItsLastReadableStateAndEverythingElseFlows() async throws {
+        try await Self.withInformer { harness in
+            let namespace = harness.namespace
+            let state = harness.server.state
+            try state.create(Self.serviceJSON("good", namespace: namespace))
+            try state.create(Self.serviceJSON("changes", namespace: namespace))
+            #expect(try await eventually { harness.informer.keys.count == 2 })
+            let readable = try #require(harness.informer.get(ObjectKey(namespace: namespace, name: "changes")))
+
+            // A change that cannot be read keeps the last readable state; a never-readable object is left
+            // out; and the watch goes on past both (it used to end at the bad event and meet it again).
+            var changed = try #require(state.get("services", namespace: namespace, name: "changes"))
+            changed[path: ["spec", "selector"]] = ["app": 5]
+            try state.update(changed)
+            try state.create(Self.unreadableServiceJSON("never-readable", namespace: namespace))
+            try state.create(Self.serviceJSON("after", namespace: namespace))
+            #expect(try await eventually { harness.informer.keys.map(\.name) == ["after", "changes", "good"] })
+            #expect(harness.informer.get(ObjectKey(namespace: namespace, name: "changes")) == readable)
+            #expect(harness.informer.stats.unreadableObjects == 2)
+
+            // A relist keeps it as well: the list has it, unreadable, so it was not deleted.
+            state.faults.expireNextWatches(1)
+            state.abortAllWatches()
+            #expect(try await eventually { harness.informer.stats.relists == 1 })
+            #expect(harness.informer.keys.map(\.name) == ["after", "changes", "good"])
+            #expect(harness.informer.get(ObjectKey(namespace: namespace, name: "changes")) == readable)
+
+            // Its deletion needs only its name.
+            try state.delete("services", namespace: namespace, name: "changes")
+            #expect(try await eventually { harness.informer.keys.map(\.name) == ["after", "good"] })
+        }
+    }
+
     @Test func fallsBackToListAndWatchWhenTheServerRejectsStreamingLists() async throws {
         var store = Self.fastStore()
         store.watchListSupported = false

@@ -413,6 +413,29 @@ private func roundTrip<T: JSONCodable & Equatable>(_ value: T) throws -> T {
         #expect(try roundTrip(event) == event)
     }
 
+    @Test func anObjectTheModelCannotReadIsReportedByItsMetadataNotThrown() throws {
+        let frame = #"{"type":"MODIFIED","object":{"kind":"Service","apiVersion":"v1","metadata":{"name":"web","namespace":"shop","resourceVersion":"9"},"spec":{"selector":{"app":5}}}}"#
+        let event = try JSONDocument.decode(ServiceEvent.self, from: frame)
+        guard case .unreadable(let object, let deleted) = event else {
+            Issue.record("expected .unreadable, got \(event)")
+            return
+        }
+        #expect(object.key.description == "shop/web")
+        #expect(!deleted)
+        #expect(event.resourceVersion == "9", "the watch resumes after it")
+        #expect(object.reason.contains("spec.selector"), "the reason names the field: \(object.reason)")
+
+        let list = #"{"kind":"ServiceList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[{"metadata":{"name":"ok","namespace":"shop"}},{"metadata":{"name":"web","namespace":"shop"},"spec":{"selector":{"app":5}}}]}"#
+        let decoded = try JSONDocument.decode(ObjectList<Service>.self, from: list)
+        #expect(decoded.items.map(\.metadata.name) == ["ok"])
+        #expect(decoded.unreadableItems.map(\.key.description) == ["shop/web"])
+
+        // Without readable metadata nothing is known of the object: that still fails the whole event.
+        #expect(throws: JSONDecodingError.self) {
+            try JSONDocument.decode(ServiceEvent.self, from: #"{"type":"ADDED","object":{"metadata":{"name":7}}}"#)
+        }
+    }
+
     @Test func recognizesTheEndOfInitialEvents() throws {
         let frame = #"{"type":"BOOKMARK","object":{"kind":"Service","apiVersion":"v1","metadata":{"resourceVersion":"777","annotations":{"k8s.io/initial-events-end":"true"}}}}"#
         let event = try JSONDocument.decode(ServiceEvent.self, from: frame)

@@ -64,6 +64,7 @@ public final class KubeClient: Sendable {
             pageOptions.resourceVersionMatch = nil
             let page = try await list(R.self, namespace: namespace, options: pageOptions)
             result.items.append(contentsOf: page.items)
+            result.unreadableItems.append(contentsOf: page.unreadableItems)
             result.metadata.continue = page.metadata.continue
             if let version = page.metadata.resourceVersion { result.metadata.resourceVersion = version }
         }

@@ -109,9 +109,9 @@ public final class Informer<Object: KubeResource>: Sendable {
     private struct Sink: ReflectorSink {
         let informer: Informer<Object>
 
-        func replace(_ snapshot: [Object]) {
+        func replace(_ snapshot: [Object], keeping unreadable: Set<ObjectKey>) {
             let snapshot = informer.transform.map { snapshot.map($0) } ?? snapshot
-            informer.deliver { informer.store.replace(with: snapshot) }
+            informer.deliver { informer.store.replace(with: snapshot, keeping: unreadable) }
             informer.syncSignal.markSynced()
         }
 

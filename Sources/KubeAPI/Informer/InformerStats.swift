@@ -18,6 +18,8 @@ public struct InformerStats: Sendable, Hashable {
     public var resyncs = 0
     /// Failed requests and broken or failed watches.
     public var errors = 0
+    /// Objects (versions) skipped because they could not be read.
+    public var unreadableObjects = 0
 
     /// All counters at zero.
     public init() {}

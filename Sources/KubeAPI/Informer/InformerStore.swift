@@ -33,6 +33,11 @@ final class InformerStore<Object: KubeResource>: Sendable {
         case .deleted(let object):
             _ = objects.withLock { $0.removeValue(forKey: ObjectKey(of: object)) }
             return .deleted(object, finalStateUnknown: false)
+        case .unreadable(let object, let deleted):
+            // A deletion needs only the key. A change that cannot be read keeps the last readable state: acting
+            // on a guess (or dropping the object) could delete what was mirrored from it.
+            guard deleted, let old = objects.withLock({ $0.removeValue(forKey: object.key) }) else { return nil }
+            return .deleted(old, finalStateUnknown: true)
         case .bookmark, .error:
             return nil
         }
@@ -40,8 +45,9 @@ final class InformerStore<Object: KubeResource>: Sendable {
 
     /// Replaces the whole cache with a fresh snapshot. Returns `added` for new keys, `updated` where the
     /// resourceVersion changed (nothing where it did not), and `deleted(finalStateUnknown: true)` with the
-    /// last known state for keys the snapshot no longer has.
-    func replace(with snapshot: [Object]) -> [InformerEvent<Object>] {
+    /// last known state for keys the snapshot no longer has. Keys in `unreadable` are in the snapshot but could
+    /// not be read: their last known state stays.
+    func replace(with snapshot: [Object], keeping unreadable: Set<ObjectKey> = []) -> [InformerEvent<Object>] {
         objects.withLock { objects in
             var events: [InformerEvent<Object>] = []
             var fresh: [ObjectKey: Object] = [:]
@@ -57,6 +63,7 @@ final class InformerStore<Object: KubeResource>: Sendable {
                     events.append(.added(object))
                 }
             }
+            for key in unreadable { fresh[key] = objects[key] }
             let gone = objects.filter { fresh[$0.key] == nil }.sorted { $0.key < $1.key }
             for (_, object) in gone {
                 events.append(.deleted(object, finalStateUnknown: true))

@@ -4,8 +4,9 @@ import Synchronization
 /// Where a reflector puts what it reads: complete snapshots and the watch events after them.
 protocol ReflectorSink<Object>: Sendable {
     associatedtype Object: KubeResource
-    /// A complete, consistent set of objects (a list, or a streaming list's initial events).
-    func replace(_ snapshot: [Object])
+    /// A complete, consistent set of objects (a list, or a streaming list's initial events); `unreadable`
+    /// objects are part of it but could not be read, so their last known state stays.
+    func replace(_ snapshot: [Object], keeping unreadable: Set<ObjectKey>)
     /// An ADDED, MODIFIED or DELETED event after the last snapshot.
     func apply(_ event: WatchEvent<Object>)
 }
@@ -108,6 +109,14 @@ final class Reflector<Object: KubeResource>: Sendable {
         return "forbidden: needs \(verb) on \(Object.resourceType)\(scope): \(error)"
     }
 
+    /// One warning per unreadable version of an object: it is skipped, not retried, so the cache keeps
+    /// following every other object (a decode error used to end the watch and meet the same event again).
+    private func reportUnreadable(_ object: UnreadableObject) {
+        logger.warning(
+            "\(Object.resourceType) \(object.key) (resourceVersion \(object.metadata.resourceVersion ?? "?")) cannot be read: \(object.reason); its last readable state is kept (a new object is left out) until a readable version arrives")
+        record { $0.unreadableObjects += 1 }
+    }
+
     // MARK: snapshots
 
     /// A paginated list, then the sink is replaced with it.
@@ -116,7 +125,11 @@ final class Reflector<Object: KubeResource>: Sendable {
         do {
             let result = try await client.listAll(
                 Object.self, namespace: options.namespace, options: listOptions, pageSize: options.pageSize)
-            completeSnapshot(result.items, resourceVersion: result.metadata.resourceVersion, &loop, into: sink) {
+            let unreadable = Set(result.unreadableItems.map(\.key))
+            for object in result.unreadableItems { reportUnreadable(object) }
+            completeSnapshot(
+                result.items, keeping: unreadable, resourceVersion: result.metadata.resourceVersion, &loop, into: sink
+            ) {
                 $0.lists += 1
             }
             return true
@@ -190,8 +203,8 @@ final class Reflector<Object: KubeResource>: Sendable {
     }
 
     private func completeSnapshot(
-        _ objects: [Object], resourceVersion: String?, _ loop: inout LoopState, into sink: some ReflectorSink<Object>,
-        count: (inout InformerStats) -> Void
+        _ objects: [Object], keeping unreadable: Set<ObjectKey>, resourceVersion: String?, _ loop: inout LoopState,
+        into sink: some ReflectorSink<Object>, count: (inout InformerStats) -> Void
     ) {
         let isRelist = loop.snapshots > 0
         progress.withLock { progress in
@@ -199,7 +212,7 @@ final class Reflector<Object: KubeResource>: Sendable {
             count(&progress.stats)
             if isRelist { progress.stats.relists += 1 }
         }
-        sink.replace(objects)
+        sink.replace(objects, keeping: unreadable)
         loop.snapshots += 1
         loop.needsSnapshot = false
         loop.lastVersionExpired = false
@@ -291,6 +304,7 @@ final class Reflector<Object: KubeResource>: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var initial: [ObjectKey: Object]? = collectingInitialEvents ? [:] : nil
+        var initialUnreadable: Set<ObjectKey> = []
         var eventCount = 0
         var completedInitialEvents = false
         func result(_ end: WatchEnd) -> WatchResult {
@@ -327,7 +341,7 @@ final class Reflector<Object: KubeResource>: Sendable {
                         let snapshot = collected.sorted { $0.key < $1.key }.map(\.value)
                         initial = nil
                         completedInitialEvents = true
-                        completeSnapshot(snapshot, resourceVersion: version, &loop, into: sink) {
+                        completeSnapshot(snapshot, keeping: initialUnreadable, resourceVersion: version, &loop, into: sink) {
                             $0.watchListSyncs += 1
                             $0.bookmarks += 1
                         }
@@ -336,6 +350,20 @@ final class Reflector<Object: KubeResource>: Sendable {
                             progress.lastSyncResourceVersion = version
                             progress.stats.bookmarks += 1
                         }
+                    }
+                case .unreadable(let object, let deleted):
+                    eventCount += 1
+                    if !deleted { reportUnreadable(object) }
+                    if initial != nil {
+                        initial?[object.key] = nil
+                        if deleted { initialUnreadable.remove(object.key) } else { initialUnreadable.insert(object.key) }
+                        record { $0.events += 1 }
+                    } else {
+                        progress.withLock { progress in
+                            if let version = object.metadata.resourceVersion { progress.lastSyncResourceVersion = version }
+                            progress.stats.events += 1
+                        }
+                        sink.apply(event)
                     }
                 case .error(let status):
                     let expired = status.code == 410 || status.reason == "Expired" || status.reason == "Gone"

@@ -2,6 +2,9 @@
 public struct ObjectList<Item: KubeResource>: Sendable, JSONCodable {
     public var metadata: ListMeta
     public var items: [Item]
+    /// Items with readable metadata that `Item` cannot read; they are not in `items`. An item without
+    /// even readable metadata fails the whole list.
+    public var unreadableItems: [UnreadableObject] = []
 
     public init(metadata: ListMeta = ListMeta(), items: [Item] = []) {
         self.metadata = metadata
@@ -10,7 +13,27 @@ public struct ObjectList<Item: KubeResource>: Sendable, JSONCodable {
 
     public init(json: JSONNode) throws(JSONDecodingError) {
         metadata = try json.decode("metadata") ?? ListMeta()
-        items = try json.decode("items") ?? []
+        guard let itemsNode = json["items"] else {
+            items = []
+            return
+        }
+        var items: [Item] = []
+        var unreadable: [UnreadableObject] = []
+        items.reserveCapacity(itemsNode.count)
+        do throws(JSONDecodingError) {
+            try itemsNode.forEachElement { (_, element) throws(JSONDecodingError) in
+                do throws(JSONDecodingError) {
+                    items.append(try Item(json: element))
+                } catch {
+                    guard let identified = UnreadableObject.identify(element, error: error) else { throw error }
+                    unreadable.append(identified)
+                }
+            }
+        } catch {
+            throw error.under("items")
+        }
+        self.items = items
+        self.unreadableItems = unreadable
     }
 
     public func toJSON() -> JSONValue {

@@ -3,6 +3,8 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
     case added(Object)
     case modified(Object)
     case deleted(Object)
+    /// An ADDED, MODIFIED (`deleted` false) or DELETED event whose object `Object` cannot read.
+    case unreadable(UnreadableObject, deleted: Bool)
     /// A progress marker carrying only a resourceVersion; `annotations` may hold
     /// `k8s.io/initial-events-end: "true"`, which ends the initial events of a streaming list.
     case bookmark(resourceVersion: String, annotations: [String: String])
@@ -15,7 +17,7 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
         case .added(let object): .added(transform(object))
         case .modified(let object): .modified(transform(object))
         case .deleted(let object): .deleted(transform(object))
-        case .bookmark, .error: self
+        case .bookmark, .error, .unreadable: self
         }
     }
 
@@ -33,6 +35,7 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
         switch self {
         case .added(let object), .modified(let object), .deleted(let object): return object.metadata.resourceVersion
         case .bookmark(let resourceVersion, _): return resourceVersion
+        case .unreadable(let object, _): return object.metadata.resourceVersion
         case .error: return nil
         }
     }
@@ -46,12 +49,17 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
             throw JSONDecodingError(path: ["object"], "required field is missing")
         }
         // Dispatch without creating a Swift string: watches deliver many events.
-        if type.stringEquals("ADDED") {
-            self = .added(try Self.decodeObject(object))
-        } else if type.stringEquals("MODIFIED") {
-            self = .modified(try Self.decodeObject(object))
-        } else if type.stringEquals("DELETED") {
-            self = .deleted(try Self.decodeObject(object))
+        if type.stringEquals("ADDED") || type.stringEquals("MODIFIED") || type.stringEquals("DELETED") {
+            let deleted = type.stringEquals("DELETED")
+            let decoded: Object
+            do {
+                decoded = try Self.decodeObject(object)
+            } catch {
+                guard let identified = UnreadableObject.identify(object, error: error) else { throw error }
+                self = .unreadable(identified, deleted: deleted)
+                return
+            }
+            self = deleted ? .deleted(decoded) : type.stringEquals("ADDED") ? .added(decoded) : .modified(decoded)
         } else if type.stringEquals("BOOKMARK") {
             // A bookmark's object lacks most fields, so it is not decoded as `Object`.
             do {
@@ -108,6 +116,11 @@ public enum WatchEvent<Object: KubeResource>: Sendable, JSONCodable {
             let object = JSONObjectBuilder(apiVersion: type.apiVersion, kind: type.kind, metadata: metadata.value)
             return ["type": "BOOKMARK", "object": object.value]
         case .error(let status): return ["type": "ERROR", "object": status.toJSON()]
+        case .unreadable(let object, let deleted):
+            // All that is known of it: its metadata.
+            let type = Object.resourceType
+            let body = JSONObjectBuilder(apiVersion: type.apiVersion, kind: type.kind, metadata: object.metadata)
+            return ["type": deleted ? "DELETED" : "MODIFIED", "object": body.value]
         }
     }
 }
