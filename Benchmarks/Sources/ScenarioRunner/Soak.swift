@@ -114,7 +114,7 @@ struct Soak {
                 + ["services", "endpointslices", "namespaces", "events"].map { "\($0) \(localFaults.writeCount(resource: $0))" }
                 .joined(separator: ", ")
                 + "), local requests \(localFaults.requestCount()), remote lists \(remoteFaults.requestCount(verb: "list")), "
-                + "remote watches \(remoteFaults.requestCount(verb: "watch"))")
+                + "remote watch requests (streaming lists included) \(remoteFaults.requestCount(verb: "watch"))")
         printLine("local writes per minute: " + Self.perMinute(writeSeries))
 
         // Quiescence: converged, and no write for 5 s; then the comparison must be exact.
