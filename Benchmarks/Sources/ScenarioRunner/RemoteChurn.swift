@@ -43,7 +43,7 @@ struct RemoteChurn {
     private func toggleService(_ index: Int) -> String {
         let name = serviceName(index)
         if state.get("services", namespace: namespace, name: name) != nil {
-            return (try? state.delete("services", namespace: namespace, name: name)) == nil ? "failed" : "service deleted"
+            return (try? state.delete("services", namespace: namespace, name: name)) == nil ? "failed: service delete" : "service deleted"
         }
         let service: JSON = [
             "apiVersion": "v1", "kind": "Service",
@@ -56,21 +56,24 @@ struct RemoteChurn {
                 ],
             ],
         ]
-        return (try? state.create(service)) == nil ? "failed" : "service created"
+        return (try? state.create(service)) == nil ? "failed: service create" : "service created"
     }
 
-    /// Moves one port of the service to a random node port; a port already taken is drawn again.
+    /// Moves one port of the service to a random node port. A port already taken tries others at a fixed
+    /// stride (the allocator fills the range from its start) instead of drawing again, so the sequence of
+    /// draws, and with it the churn, does not depend on which ports the seeding happened to allocate.
     private mutating func moveNodePort(_ index: Int) -> String {
+        let portIndex = Int.random(in: 0..<2, using: &random)
+        let drawn = Int.random(in: 30000...32767, using: &random)
         guard var service = state.get("services", namespace: namespace, name: serviceName(index)),
             case .array(var ports)? = service[path: ["spec", "ports"]], !ports.isEmpty
         else { return toggleService(index) }
-        let port = Int.random(in: 0..<ports.count, using: &random)
-        for _ in 0..<5 {
-            ports[port]["nodePort"] = .int(Int64(Int.random(in: 30000...32767, using: &random)))
+        for attempt in 0..<8 {
+            ports[portIndex % ports.count]["nodePort"] = .int(Int64(30000 + (drawn - 30000 + attempt * 397) % 2768))
             service[path: ["spec", "ports"]] = .array(ports)
             if (try? state.update(service)) != nil { return "node port moved" }
         }
-        return "failed"
+        return "failed: node port move"
     }
 
     private mutating func changeNodeAddress(_ index: Int) -> String {
@@ -102,18 +105,18 @@ struct RemoteChurn {
         var status = node["status"] ?? .object([:])
         change(&status)
         node["status"] = status
-        return (try? state.updateStatus(node)) == nil ? "failed" : outcome
+        return (try? state.updateStatus(node)) == nil ? "failed: node status" : outcome
     }
 
     /// Removes the node, or adds it back (created, then its status, as a kubelet does).
     private func toggleNode(_ index: Int) -> String {
         let name = RealisticNode.name(index)
         if state.get("nodes", name: name) != nil {
-            return (try? state.delete("nodes", name: name)) == nil ? "failed" : "node removed"
+            return (try? state.delete("nodes", name: name)) == nil ? "failed: node delete" : "node removed"
         }
-        guard var created = try? state.create(JSON(RealisticNode.json(index))) else { return "failed" }
+        guard var created = try? state.create(JSON(RealisticNode.json(index))) else { return "failed: node create" }
         created["status"] = JSON(RealisticNode.status(index, ip: RealisticNode.internalIP(index), ready: true))
-        return (try? state.updateStatus(created)) == nil ? "failed" : "node re-added"
+        return (try? state.updateStatus(created)) == nil ? "failed: node status" : "node re-added"
     }
 }
 
