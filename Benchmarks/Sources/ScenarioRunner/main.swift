@@ -6,7 +6,7 @@ do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments == [BarrelmanChild.flag] {
         try await BarrelmanChild.run()
-    } else if arguments.first == "--soak" {
+    } else if arguments.contains("--soak") {
         try await Soak(arguments: try SoakArguments.parse(arguments)).run()
     } else if arguments == ["--informer"] {
         var benchmark = InformerBenchmark()
