@@ -39,7 +39,7 @@ enum BarrelmanChild {
         process.arguments = arguments
         // barrelman logs at info level to a file; the figures are the runner's output.
         let log = directory.appendingPathComponent("barrelman.log").path
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()

@@ -1,11 +1,13 @@
 import Glibc
 
 // scenario-runner: barrelman between two in-process test API servers at a given scale, or (`--informer`) the
-// informer cache benchmark; prints Markdown table rows.
+// informer cache benchmark, or (`--soak SECONDS`) a churn soak with faults; prints Markdown table rows.
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == BarrelmanChild.flag {
         BarrelmanChild.exec(Array(arguments.dropFirst()))
+    } else if arguments.contains("--soak") {
+        try await Soak(arguments: try SoakArguments.parse(arguments)).run()
     } else if arguments == ["--informer"] {
         var benchmark = InformerBenchmark()
         try await benchmark.run()

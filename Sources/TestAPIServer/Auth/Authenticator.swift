@@ -12,6 +12,8 @@ public struct AuthenticatedUser: Sendable, Equatable {
 public final class Authenticator: Sendable {
     private struct Registry {
         var tokens: [String: AuthenticatedUser] = [:]
+        /// When a token stops working, for tokens registered with an expiry (as a real issuer's would).
+        var tokenExpiry: [String: Date] = [:]
         var passwords: [String: (password: String, user: AuthenticatedUser)] = [:]
         /// Rules by user name for certificate users; certificates whose CN has no entry get full access.
         var certificateRules: [String: AccessRules] = [:]
@@ -22,14 +24,22 @@ public final class Authenticator: Sendable {
 
     public init() {}
 
-    /// Accepts `Authorization: Bearer <token>` as user `name`.
-    public func addUser(token: String, name: String, groups: [String] = [], rules: AccessRules = .all) {
-        registry.withLock { $0.tokens[token] = AuthenticatedUser(name: name, groups: groups, rules: rules) }
+    /// Accepts `Authorization: Bearer <token>` as user `name`; from `expiresAt` on (wall clock), answers 401.
+    public func addUser(
+        token: String, name: String, groups: [String] = [], rules: AccessRules = .all, expiresAt: Date? = nil
+    ) {
+        registry.withLock {
+            $0.tokens[token] = AuthenticatedUser(name: name, groups: groups, rules: rules)
+            $0.tokenExpiry[token] = expiresAt
+        }
     }
 
     /// Stops accepting a token.
     public func removeToken(_ token: String) {
-        registry.withLock { _ = $0.tokens.removeValue(forKey: token) }
+        registry.withLock {
+            _ = $0.tokens.removeValue(forKey: token)
+            _ = $0.tokenExpiry.removeValue(forKey: token)
+        }
     }
 
     /// Accepts HTTP basic auth for `name` with `password`.
@@ -63,7 +73,10 @@ public final class Authenticator: Sendable {
                 guard parts.count == 2 else { return nil }
                 let scheme = parts[0].lowercased()
                 let credential = String(parts[1]).trimmingSpaces()
-                if scheme == "bearer" { return registry.tokens[credential] }
+                if scheme == "bearer" {
+                    if let expiry = registry.tokenExpiry[credential], Date() >= expiry { return nil }
+                    return registry.tokens[credential]
+                }
                 if scheme == "basic" {
                     guard let data = Data(base64Encoded: credential),
                         let decoded = String(data: data, encoding: .utf8),
