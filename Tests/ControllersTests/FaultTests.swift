@@ -472,6 +472,30 @@ enum FaultTests {
             }
         }
 
+        @Test func localServerDownHoldsWritesWithBackoffAndLosesNothing() async throws {
+            try await TwoClusters.with(inProcessOnly: true) { clusters in
+                let (_, localServer) = try FaultTests.servers(clusters)
+                try await clusters.createRemoteService("a")
+                try await EndToEndTests.withBarrelman(clusters) {
+                    try await FaultTests.expectConverged(clusters)
+                    // Every local request answered 503 for 10 s while the remote changes.
+                    localServer.state.faults.setDown(true)
+                    localServer.state.faults.resetCounts()
+                    try await FaultTests.setServicePort(clusters, "a", port: 82)
+                    try await clusters.createRemoteService("b")
+                    try await clusters.setNode("node-b", ip: "10.0.0.32", ready: true)
+                    try await Task.sleep(for: .seconds(10))
+                    let attempts = localServer.state.faults.requestCount()
+                    // Per-key exponential backoff: a few dozen attempts in 10 s, not a tight loop of thousands.
+                    #expect(attempts < 200, "\(attempts) requests in 10 s against a server answering 503")
+
+                    localServer.state.faults.setDown(false)
+                    try await FaultTests.expectConverged(clusters, timeout: .seconds(30))
+                    #expect(localServer.state.faults.requestCount(verb: "delete", resource: "services") == 0)
+                }
+            }
+        }
+
         @Test func throttledAndFailingWritesAreRetriedWithBackoffAndNothingIsLost() async throws {
             try await TwoClusters.with(inProcessOnly: true) { clusters in
                 let (_, localServer) = try FaultTests.servers(clusters)
