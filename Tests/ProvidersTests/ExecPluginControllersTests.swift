@@ -62,15 +62,9 @@ import Testing
                 flags: ProviderFlags(remoteKubeconfig: kubeconfig, remoteContext: "remote-context"),
                 environment: ProviderEnvironment(
                     variables: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], transport: transport))
-            let remote = KubeClient(config: try await provider.resolve(), transport: transport)
-            let localServer = try await TestAPIServer.start()
-            let local = KubeClient(config: localServer.adminConfig(), transport: transport)
-            var settings = ControllerSettings()
-            settings.remoteClusterName = provider.displayName
-            let barrelman = Barrelman(
-                local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)))
-            let running = Task { await barrelman.run() }
-            defer { running.cancel() }
+            let barrelman = try await BarrelmanThroughProvider.start(provider, transport: transport)
+            defer { barrelman.running.cancel() }
+            let local = barrelman.local
 
             let mirrored = try await eventually(timeout: .seconds(20)) {
                 let slices = try await local.list(EndpointSlice.self, namespace: "remote-ns").items
@@ -105,9 +99,8 @@ import Testing
                 #expect(pluginRuns() > runsBefore, "round \(round): the plugin ran again for a fresh token")
             }
 
-            running.cancel()
-            await running.value
-            await localServer.stop()
+            await barrelman.stop()
+            await barrelman.localServer.stop()
         }
     }
 }

@@ -25,15 +25,9 @@ import Testing
                     spec: ServiceSpec(type: .nodePort, ports: [ServicePort(name: "http", port: 80)])))
 
             let provider = try harness.provider()
-            let remote = KubeClient(config: try await provider.resolve(), transport: harness.transport)
-            let localServer = try await TestAPIServer.start()
-            let local = KubeClient(config: localServer.adminConfig(), transport: harness.transport)
-            var settings = ControllerSettings()
-            settings.remoteClusterName = provider.displayName
-            let barrelman = Barrelman(
-                local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)))
-            let running = Task { await barrelman.run() }
-            defer { running.cancel() }
+            let barrelman = try await BarrelmanThroughProvider.start(provider, transport: harness.transport)
+            defer { barrelman.running.cancel() }
+            let local = barrelman.local
 
             let mirrored = try await eventually {
                 let slices = try await local.list(EndpointSlice.self, namespace: "remote-ns").items
@@ -57,9 +51,8 @@ import Testing
             #expect(followed)
             #expect(harness.google.ledger.issuedCount >= 2, "the token was refreshed while barrelman ran")
 
-            running.cancel()
-            await running.value
-            await localServer.stop()
+            await barrelman.stop()
+            await barrelman.localServer.stop()
         }
     }
 }

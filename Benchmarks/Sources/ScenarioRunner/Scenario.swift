@@ -15,18 +15,25 @@ struct Scenario {
         results.scenario = "\(arguments.name) (\(arguments.nodes) nodes x \(arguments.services) services)"
     }
 
-    mutating func run() async throws {
+    /// A remote and a local test API server, quiet, with the local service range apart from the remote's.
+    static func startServers(
+        nodePortRange: ClosedRange<Int>? = nil
+    ) async throws -> (remote: TestAPIServer, local: TestAPIServer) {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .error
         var remoteOptions = TestAPIServer.Options()
         remoteOptions.logger = quiet
-        // Two ports per service plus room for the changes: a real cluster's default range is too small for M and L.
-        remoteOptions.store.nodePortRange = 30000...(30000 + 2 * arguments.services + arguments.changes + 100)
+        if let nodePortRange { remoteOptions.store.nodePortRange = nodePortRange }
         var localOptions = TestAPIServer.Options()
         localOptions.logger = quiet
         localOptions.store.serviceCIDR = "10.112.0.0/16"
-        let remoteServer = try await TestAPIServer.start(options: remoteOptions)
-        let localServer = try await TestAPIServer.start(options: localOptions)
+        return (try await TestAPIServer.start(options: remoteOptions), try await TestAPIServer.start(options: localOptions))
+    }
+
+    mutating func run() async throws {
+        // Two ports per service plus room for the changes: a real cluster's default range is too small for M and L.
+        let (remoteServer, localServer) = try await Self.startServers(
+            nodePortRange: 30000...(30000 + 2 * arguments.services + arguments.changes + 100))
         let transport = HTTPTransport()
         defer { transport.shutdown() }
         let unlimited = KubeClientOptions(qps: 0)

@@ -11,15 +11,7 @@ struct Soak {
     let namespace = "bench"
 
     func run() async throws {
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .error
-        var remoteOptions = TestAPIServer.Options()
-        remoteOptions.logger = quiet
-        var localOptions = TestAPIServer.Options()
-        localOptions.logger = quiet
-        localOptions.store.serviceCIDR = "10.112.0.0/16"
-        let remoteServer = try await TestAPIServer.start(options: remoteOptions)
-        let localServer = try await TestAPIServer.start(options: localOptions)
+        let (remoteServer, localServer) = try await Scenario.startServers()
         let transport = HTTPTransport()
         defer { transport.shutdown() }
 
