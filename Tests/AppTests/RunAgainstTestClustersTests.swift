@@ -58,6 +58,10 @@ struct RunAgainstTestClustersTests {
                 try await expectEventually("the local cluster never got the mirrored service", timeout: .seconds(60)) {
                     (try? await clusters.local.get(Service.self, name: "web", namespace: clusters.namespace)) != nil
                 }
+                let mirror = try await clusters.local.get(Service.self, name: "web", namespace: clusters.namespace)
+                #expect(
+                    mirror.metadata.annotations["barrelman.tfw.io/remote-cluster"] == "remote",
+                    "named after the remote kubeconfig's current context")
 
                 // Names the contract keeps, once each has had a reason to be emitted.
                 let expected = [

@@ -11,11 +11,12 @@ struct BarrelmanThroughProvider {
     let running: Task<Void, Never>
 
     static func start(_ provider: any RemoteClusterProvider, transport: HTTPTransport) async throws -> BarrelmanThroughProvider {
-        let remote = KubeClient(config: try await provider.resolve(), transport: transport)
+        let remoteConfig = try await provider.resolve()
+        let remote = KubeClient(config: remoteConfig, transport: transport)
         let localServer = try await TestAPIServer.start()
         let local = KubeClient(config: localServer.adminConfig(), transport: transport)
         var settings = ControllerSettings()
-        settings.remoteClusterName = provider.displayName
+        settings.remoteClusterName = remoteConfig.displayName
         let barrelman = Barrelman(
             local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)))
         return BarrelmanThroughProvider(local: local, localServer: localServer, running: Task { await barrelman.run() })

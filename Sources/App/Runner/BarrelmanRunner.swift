@@ -42,7 +42,8 @@ struct BarrelmanRunner {
         let remoteClient = KubeClient(config: remoteConfig, options: clientOptions, transport: transport, logger: logger)
 
         var settings = try command.resolvedSettings()
-        settings.remoteClusterName = provider.displayName
+        // The resolved name: a kubeconfig without -remote-context names its current context, not "current-context".
+        settings.remoteClusterName = remoteConfig.displayName
         let options = BarrelmanOptions(
             settings: settings, resyncPeriod: GoDuration.parse(command.controllers.resyncPeriod),
             serviceWorkers: command.controllers.scWorkers, endpointWorkers: command.controllers.necWorkers,
