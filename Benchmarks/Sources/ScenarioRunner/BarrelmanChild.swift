@@ -43,13 +43,17 @@ enum BarrelmanChild {
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        // A flag barrelman rejects ends it at once: say so instead of waiting for a sync that never comes.
-        Thread.sleep(forTimeInterval: 0.5)
-        guard process.isRunning else {
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw RunError("barrelman exited with \(process.terminationStatus) at start: \(output.suffix(500))")
-        }
         return process
+    }
+
+    /// Why the child is gone (its exit status and last log lines), or nil while it runs: waits poll this so a
+    /// flag barrelman rejects ends the run at once instead of waiting for a sync that never comes.
+    static func exitReport(_ process: Process) -> String? {
+        guard !process.isRunning else { return nil }
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("barrelman-bench-\(getpid())/barrelman.log").path
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return "barrelman exited with \(process.terminationStatus): \(output.suffix(500))"
     }
 
     /// Child side: dies with the runner, then becomes barrelman.

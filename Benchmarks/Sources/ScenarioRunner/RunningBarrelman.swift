@@ -27,6 +27,14 @@ enum RunningBarrelman {
         }
     }
 
+    /// Why a child process is gone, or nil while it runs (always nil in-process).
+    var exitReport: String? {
+        switch self {
+        case .inProcess: nil
+        case .child(let process): BarrelmanChild.exitReport(process)
+        }
+    }
+
     func stop() {
         switch self {
         case .inProcess(let task): task.cancel()

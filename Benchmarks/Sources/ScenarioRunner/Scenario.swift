@@ -64,8 +64,10 @@ struct Scenario {
         let nodes = arguments.nodes
         let services = arguments.services
         let synced = await waitUntil(timeout: .seconds(600), interval: .milliseconds(50)) {
-            probe.servicesWithAllEndpoints(nodes: nodes) == services && probe.serviceCount == services
+            barrelman.exitReport != nil
+                || (probe.servicesWithAllEndpoints(nodes: nodes) == services && probe.serviceCount == services)
         }
+        if let exit = barrelman.exitReport { throw RunError(exit) }
         let syncTime = ContinuousClock.now - start
         results.add("first full sync (\(services) services + slices)", synced ? syncTime : nil, target: arguments.name == "S" ? "<= 3 s" : nil)
         results.addCPU("CPU during sync (\(barrelman.scope))", barrelman.cpuSeconds - cpuBefore)

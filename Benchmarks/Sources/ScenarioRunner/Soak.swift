@@ -35,7 +35,11 @@ struct Soak {
         let pid = child.processIdentifier
 
         let syncStart = ContinuousClock.now
-        guard await waitUntil(timeout: .seconds(300), interval: .milliseconds(200), { comparison.differences().isEmpty }) else {
+        let synced = await waitUntil(timeout: .seconds(300), interval: .milliseconds(200)) {
+            BarrelmanChild.exitReport(child) != nil || comparison.differences().isEmpty
+        }
+        if let exit = BarrelmanChild.exitReport(child) { throw RunError(exit) }
+        guard synced else {
             throw RunError("the first sync did not complete within 300 s:\n  " + comparison.differences().joined(separator: "\n  "))
         }
         printLine(String(format: "first sync: %.2f s; RSS %.1f MiB, %d open fds", (ContinuousClock.now - syncStart).seconds,

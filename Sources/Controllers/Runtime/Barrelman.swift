@@ -63,6 +63,9 @@ public final class Barrelman: Sendable {
         localSlices = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointSliceSelector),
             transform: { interner.intern($0) }, logger: logger)
+        interner.trackLiveLists(
+            slices: { [localSlices] in localSlices.list().map(\.endpoints) },
+            subsets: { [localEndpoints] in localEndpoints.list().map(\.subsets) })
 
         recorder = EventRecorder(client: local, dryRun: options.dryRun, logger: logger)
         let writer = LocalWriter(client: local, recorder: recorder, dryRun: options.dryRun, logger: logger)
