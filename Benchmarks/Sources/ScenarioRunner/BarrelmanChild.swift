@@ -15,6 +15,13 @@ enum BarrelmanChild {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("barrelman").path
     }
 
+    /// This run's kubeconfigs and barrelman's log.
+    static var workDirectory: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("barrelman-bench-\(getpid())")
+    }
+
+    static var logPath: String { workDirectory.appendingPathComponent("barrelman.log").path }
+
     /// Parent side: writes a kubeconfig per cluster (tokens stay off the command line) and starts barrelman
     /// with the flags an operator would use, bounded to the scenario's namespace.
     static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double?, burst: Int,
@@ -24,7 +31,7 @@ enum BarrelmanChild {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw RunError("\(binary) is missing: build it with `swift build -c release --package-path Benchmarks --product barrelman`")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("barrelman-bench-\(getpid())")
+        let directory = workDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let localKubeconfig = try local.writeKubeconfig(in: directory, name: "local")
         let remoteKubeconfig = try remote.writeKubeconfig(in: directory, name: "remote")
@@ -38,7 +45,7 @@ enum BarrelmanChild {
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = arguments
         // barrelman logs at info level to a file; the figures are the runner's output.
-        let log = directory.appendingPathComponent("barrelman.log").path
+        let log = logPath
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -50,9 +57,7 @@ enum BarrelmanChild {
     /// flag barrelman rejects ends the run at once instead of waiting for a sync that never comes.
     static func exitReport(_ process: Process) -> String? {
         guard !process.isRunning else { return nil }
-        let log = FileManager.default.temporaryDirectory
-            .appendingPathComponent("barrelman-bench-\(getpid())/barrelman.log").path
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return "barrelman exited with \(process.terminationStatus): \(output.suffix(500))"
     }
 

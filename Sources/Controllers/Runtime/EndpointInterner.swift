@@ -71,7 +71,15 @@ public final class EndpointInterner: Sendable {
             let inUse = live.withLock { $0 }?() ?? []
             table.withLock { table in
                 var kept: [[Element]: [Element]] = [newest: newest]
-                for list in inUse where !list.isEmpty { kept[list] = list }
+                // Cached lists are interned already: thousands of slices share a few buffers, so each buffer
+                // is hashed once, not once per slice.
+                var seen: Set<UnsafeRawPointer> = []
+                for list in inUse where !list.isEmpty {
+                    guard let buffer = list.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }),
+                        seen.insert(buffer).inserted
+                    else { continue }
+                    kept[list] = list
+                }
                 table.lists = kept
                 table.pruneAt = max(minimumCapacity, 2 * kept.count)
             }

@@ -1,8 +1,7 @@
-import TestSupport
 import Testing
 
 /// Records an issue at the caller's line unless `condition` holds within `timeout`.
-func expectEventually(
+public func expectEventually(
     _ comment: Comment? = nil, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
