@@ -8,4 +8,13 @@ public protocol RemoteClusterProvider: Sendable {
     var displayName: String { get }
     /// Endpoint, CA and a self-refreshing credential source.
     func resolve() async throws(ProviderError) -> ClusterConfig
+    /// The remote cluster's identity, stable across restarts and unique per remote cluster (unlike a kubeconfig
+    /// context name, which two users may share): written on every local object barrelman creates, it decides
+    /// which instance owns what (`Ownership`).
+    func clusterIdentity(for config: ClusterConfig) -> String
+}
+
+extension RemoteClusterProvider {
+    /// `<provider>/<API server URL>`: one URL is one cluster.
+    public func clusterIdentity(for config: ClusterConfig) -> String { "\(name)/\(config.server)" }
 }

@@ -20,7 +20,7 @@ import Testing
         // "node-1000a" sorts among the first slices; chunking afresh would shift every slice after it.
         let added = nodes + [Fixture.node("node-1000a", internalIP: "10.200.0.1")]
         let after = Self.slices(added, existing: before)
-        let plan = planEndpointSlices(desired: after, existing: before)
+        let plan = planEndpointSlices(desired: after, existing: before, ownership: Fixture.settings.ownership)
         #expect(plan.update.count + plan.create.count == 1)
         #expect(plan.delete.isEmpty)
         #expect(after.flatMap(\.endpoints).count == 1501)
@@ -32,7 +32,7 @@ import Testing
         let before = Self.slices(nodes)
         let removed = nodes.filter { $0.metadata.name != "node-1003" }
         let after = Self.slices(removed, existing: before)
-        let plan = planEndpointSlices(desired: after, existing: before)
+        let plan = planEndpointSlices(desired: after, existing: before, ownership: Fixture.settings.ownership)
         #expect(plan.update.count == 1 && plan.create.isEmpty && plan.delete.isEmpty)
         #expect(!after.flatMap(\.endpoints).contains { $0.nodeName == "node-1003" })
     }
@@ -43,14 +43,14 @@ import Testing
         let replaced = nodes.filter { $0.metadata.name != "node-5" } + [Fixture.node("zz-new", internalIP: "10.99.0.1")]
         let after = Self.slices(replaced, existing: before)
         #expect(after.map(\.endpoints.count) == [100, 100, 100])
-        #expect(planEndpointSlices(desired: after, existing: before).update.count == 1)
+        #expect(planEndpointSlices(desired: after, existing: before, ownership: Fixture.settings.ownership).update.count == 1)
     }
 
     @Test func placingTheSameStateAgainChangesNothing() {
         let before = Self.slices(Fixture.nodes(1234, readyEvery: 3))
         let again = Self.slices(Fixture.nodes(1234, readyEvery: 3).shuffled(), existing: before)
         #expect(again == before)
-        #expect(planEndpointSlices(desired: again, existing: before).isEmpty)
+        #expect(planEndpointSlices(desired: again, existing: before, ownership: Fixture.settings.ownership).isEmpty)
     }
 
     @Test func tooFragmentedSlicesAreRepacked() {
@@ -60,7 +60,7 @@ import Testing
         let after = Self.slices(Fixture.nodes(1500).filter { survivors.contains($0.metadata.name) }, existing: before)
         #expect(after.map(\.metadata.name) == ["web-barrelman-ipv4-0"])
         #expect(after.first?.endpoints.count == 75)
-        #expect(planEndpointSlices(desired: after, existing: before).delete.count == 14)
+        #expect(planEndpointSlices(desired: after, existing: before, ownership: Fixture.settings.ownership).delete.count == 14)
     }
 
     @Test func aSmallerCapacitySpillsIntoNewSlices() {
@@ -78,7 +78,7 @@ import Testing
         let after = Self.slices([], existing: before)
         #expect(after.map(\.metadata.name) == ["web-barrelman-ipv4-0"])
         #expect(after.first?.endpoints.isEmpty == true)
-        #expect(planEndpointSlices(desired: after, existing: before).delete.count == 2)
+        #expect(planEndpointSlices(desired: after, existing: before, ownership: Fixture.settings.ownership).delete.count == 2)
     }
 
     @Test(arguments: [

@@ -110,19 +110,19 @@ import Testing
     }
 
     @Test func nothingExistingCreatesAll() {
-        let plan = planEndpointSlices(desired: Self.desired, existing: [])
+        let plan = planEndpointSlices(desired: Self.desired, existing: [], ownership: Fixture.settings.ownership)
         #expect(plan.create == Self.desired)
         #expect(plan.update.isEmpty && plan.delete.isEmpty)
     }
 
     @Test func sameStateIsNoWrite() {
-        #expect(planEndpointSlices(desired: Self.desired, existing: Self.stored(Self.desired)).isEmpty)
+        #expect(planEndpointSlices(desired: Self.desired, existing: Self.stored(Self.desired), ownership: Fixture.settings.ownership).isEmpty)
     }
 
     @Test func onlyTheChangedSliceIsUpdatedKeepingItsMetadata() throws {
         var existing = Self.stored(Self.desired)
         existing[1].endpoints[5].conditions.ready = false
-        let plan = planEndpointSlices(desired: Self.desired, existing: existing)
+        let plan = planEndpointSlices(desired: Self.desired, existing: existing, ownership: Fixture.settings.ownership)
         #expect(plan.create.isEmpty && plan.delete.isEmpty)
         let updated = try #require(plan.update.first)
         #expect(plan.update.count == 1)
@@ -139,14 +139,14 @@ import Testing
         let desired = desiredEndpointSlices(for: service, nodes: Self.nodes, settings: Fixture.settings)
         var existing = Self.stored(desired)
         for index in existing.indices { existing[index].ports.reverse() }
-        #expect(planEndpointSlices(desired: desired, existing: existing).isEmpty)
+        #expect(planEndpointSlices(desired: desired, existing: existing, ownership: Fixture.settings.ownership).isEmpty)
     }
 
     @Test func ourSlicesNoLongerWantedAreDeleted() {
         // 250 nodes were 3 slices; 150 are 2.
         let fewer = desiredEndpointSlices(
             for: Self.service, nodes: Fixture.addressSet(Fixture.nodes(150)), settings: Fixture.settings)
-        let plan = planEndpointSlices(desired: fewer, existing: Self.stored(Self.desired))
+        let plan = planEndpointSlices(desired: fewer, existing: Self.stored(Self.desired), ownership: Fixture.settings.ownership)
         #expect(plan.delete.map(\.metadata.name) == ["web-barrelman-ipv4-2"])
         #expect(plan.delete.first?.metadata.uid == "slice-uid-2")
         // Chunks follow node-name order, so the surviving slices may shift content; they are updated, not recreated.
@@ -156,9 +156,9 @@ import Testing
 
     @Test func slicesManagedByOthersAreNeverTouched() {
         let plan = planEndpointSlices(
-            desired: Self.desired, existing: Self.stored(Self.desired) + [Self.foreignSlice("web-abcde")])
+            desired: Self.desired, existing: Self.stored(Self.desired) + [Self.foreignSlice("web-abcde")], ownership: Fixture.settings.ownership)
         #expect(plan.isEmpty)
-        let named = planEndpointSlices(desired: Self.desired, existing: [Self.foreignSlice("web-barrelman-ipv4-0")])
+        let named = planEndpointSlices(desired: Self.desired, existing: [Self.foreignSlice("web-barrelman-ipv4-0")], ownership: Fixture.settings.ownership)
         #expect(
             named.create.count == 3, "a foreign slice is not ours even under our name: creating reports the conflict")
         #expect(named.delete.isEmpty && named.update.isEmpty)
@@ -167,7 +167,7 @@ import Testing
     @Test func changedAddressTypeIsReplaced() {
         var existing = Self.stored(Self.desired)
         existing[0].addressType = .ipv6
-        let plan = planEndpointSlices(desired: Self.desired, existing: existing)
+        let plan = planEndpointSlices(desired: Self.desired, existing: existing, ownership: Fixture.settings.ownership)
         #expect(plan.delete.map(\.metadata.name) == ["web-barrelman-ipv4-0"])
         #expect(plan.create.map(\.metadata.name) == ["web-barrelman-ipv4-0"])
     }
@@ -177,52 +177,8 @@ import Testing
         existing[0].metadata.ownerReferences = [
             OwnerReference(apiVersion: "v1", kind: "ConfigMap", name: "x", uid: "other")
         ]
-        let plan = planEndpointSlices(desired: Self.desired, existing: existing)
+        let plan = planEndpointSlices(desired: Self.desired, existing: existing, ownership: Fixture.settings.ownership)
         let updated = try #require(plan.update.first)
         #expect(updated.metadata.ownerReferences.map(\.uid) == ["other", "local-uid-1"])
-    }
-}
-
-@Suite struct ModeCleanupTests {
-    static let ourEndpoints = Endpoints(
-        metadata: ObjectMeta(name: "web", namespace: "shop", labels: ["tfw.io/barrelman": "true"]))
-    static let personsEndpoints = Endpoints(metadata: ObjectMeta(name: "web", namespace: "shop"))
-    static let ourSlice = EndpointSlice(
-        metadata: ObjectMeta(
-            name: "web-barrelman-ipv4-0", namespace: "shop",
-            labels: ["endpointslice.kubernetes.io/managed-by": "barrelman.tfw.io", "kubernetes.io/service-name": "web"])
-    )
-    static let mirroredSlice = EndpointSlice(
-        metadata: ObjectMeta(
-            name: "web-xyz", namespace: "shop",
-            labels: [
-                "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io",
-                "kubernetes.io/service-name": "web",
-            ]))
-
-    struct Case: Sendable, CustomStringConvertible {
-        var description: String
-        var mode: EndpointsMode
-        var endpoints: Endpoints?
-        var expected: ModeCleanup
-    }
-
-    @Test(arguments: [
-        Case(
-            description: "slices mode deletes our Endpoints", mode: .endpointSlices, endpoints: ourEndpoints,
-            expected: ModeCleanup(endpoints: ourEndpoints)),
-        Case(
-            description: "slices mode keeps a person's Endpoints", mode: .endpointSlices, endpoints: personsEndpoints,
-            expected: ModeCleanup()),
-        Case(
-            description: "endpoints mode deletes our slices only", mode: .endpoints, endpoints: ourEndpoints,
-            expected: ModeCleanup(endpointSlices: [ourSlice])),
-        Case(description: "both mode deletes nothing", mode: .both, endpoints: ourEndpoints, expected: ModeCleanup()),
-    ])
-    func cleanup(_ test: Case) {
-        let cleanup = cleanupForMode(
-            test.mode, endpoints: test.endpoints, endpointSlices: [Self.ourSlice, Self.mirroredSlice])
-        #expect(cleanup == test.expected)
-        #expect(cleanup.isEmpty == (test.expected.endpoints == nil && test.expected.endpointSlices.isEmpty))
     }
 }

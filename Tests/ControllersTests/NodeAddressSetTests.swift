@@ -36,11 +36,20 @@ import Testing
             nodes: [Fixture.node("a", internalIP: "10.0.0.1", networkUnavailable: .false)],
             ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: true)]),
         Case(
-            description: "cordoned node is left out",
-            nodes: [Fixture.node("a", internalIP: "10.0.0.1", unschedulable: true)], ipv4: []),
+            description: "cordoned node stays: kube-proxy on it forwards as before (upstream 1.26+)",
+            nodes: [Fixture.node("a", internalIP: "10.0.0.1", unschedulable: true)],
+            ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: true)]),
         Case(
-            description: "node excluded from load balancers is left out",
-            nodes: [Fixture.node("a", internalIP: "10.0.0.1", excluded: true)], ipv4: []),
+            description: "node excluded from load balancers stays, flagged for the selection",
+            nodes: [Fixture.node("a", internalIP: "10.0.0.1", excluded: true)],
+            ipv4: [NodeAddressEntry(nodeName: "a", address: "10.0.0.1", ready: true, excludedFromLoadBalancers: true)]),
+        Case(
+            description: "node the cluster autoscaler is removing is left out",
+            nodes: [
+                NodeSummary(
+                    metadata: ObjectMeta(name: "a"), toBeDeletedByClusterAutoscaler: true,
+                    addresses: [NodeAddress(type: "InternalIP", address: "10.0.0.1")], ready: .true)
+            ], ipv4: []),
         Case(
             description: "node without InternalIP is skipped", nodes: [Fixture.node("a", externalIP: "1.2.3.4")],
             ipv4: []),

@@ -19,6 +19,6 @@ import Testing
 
         let slices = desiredEndpointSlices(for: service, nodes: set, settings: Fixture.settings)
         #expect(slices.count == 50)
-        #expect(planEndpointSlices(desired: slices, existing: slices).isEmpty)
+        #expect(planEndpointSlices(desired: slices, existing: slices, ownership: Fixture.settings.ownership).isEmpty)
     }
 }

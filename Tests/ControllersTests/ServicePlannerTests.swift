@@ -7,7 +7,7 @@ import Testing
     static let ours = Fixture.mirrored(from: remote)
 
     enum Expected: Sendable {
-        case none, create, update, delete
+        case none, create, update, delete, conflict
     }
 
     struct Case: Sendable, CustomStringConvertible {
@@ -40,11 +40,11 @@ import Testing
             description: "namespace ignored now, ours: delete", remote: remote, local: ours,
             settings: Fixture.with { $0.ignoredNamespaces = ["shop"] }, expected: .delete),
         Case(
-            description: "qualifying remote, not ours: never touched", remote: remote,
-            local: Fixture.local(label: nil), expected: .none),
+            description: "qualifying remote, not ours: a conflict, never touched", remote: remote,
+            local: Fixture.local(label: nil), expected: .conflict),
         Case(
-            description: "qualifying remote, labelled true (person's): never touched", remote: remote,
-            local: Fixture.local(label: "true"), expected: .none),
+            description: "qualifying remote, labelled true (person's): a conflict, never touched", remote: remote,
+            local: Fixture.local(label: "true"), expected: .conflict),
         Case(
             description: "remote gone, not ours: never touched", remote: nil, local: Fixture.local(label: nil),
             expected: .none),
@@ -86,7 +86,7 @@ import Testing
     func plan(_ test: Case) {
         let action = planService(remote: test.remote, local: test.local, settings: test.settings)
         switch (action, test.expected) {
-        case (.none, .none), (.create, .create), (.update, .update), (.delete, .delete): break
+        case (.none, .none), (.create, .create), (.update, .update), (.delete, .delete), (.conflict, .conflict): break
         default: Issue.record("expected \(test.expected), planned \(action)")
         }
     }

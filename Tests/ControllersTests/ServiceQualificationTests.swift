@@ -73,6 +73,7 @@ import Testing
         #expect(
             local.metadata.annotations == [
                 "barrelman.tfw.io/remote-cluster": "remote-a", "barrelman.tfw.io/remote-uid": "remote-uid-1",
+                "barrelman.tfw.io/scope": "*,!kube-system",
             ])
         #expect(local.spec.type == .clusterIP)
         #expect(local.spec.selector.isEmpty, "a selector would let Kubernetes' endpoints controller fight us")

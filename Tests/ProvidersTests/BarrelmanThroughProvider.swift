@@ -17,6 +17,7 @@ struct BarrelmanThroughProvider {
         let local = KubeClient(config: localServer.adminConfig(), transport: transport)
         var settings = ControllerSettings()
         settings.remoteClusterName = remoteConfig.displayName
+        settings.remoteClusterID = provider.clusterIdentity(for: remoteConfig)
         let barrelman = Barrelman(
             local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)))
         return BarrelmanThroughProvider(local: local, localServer: localServer, running: Task { await barrelman.run() })

@@ -35,7 +35,7 @@ import Testing
             }
             #expect(mirrored)
             let mirror = try await local.get(Service.self, name: "web", namespace: "remote-ns")
-            #expect(mirror.metadata.annotations["barrelman.tfw.io/remote-cluster"] == "gke_test-project_europe-west1-c_remote")
+            #expect(mirror.metadata.annotations["barrelman.tfw.io/remote-cluster"] == "gke/test-project/europe-west1-c/remote")
 
             // Outlive the first token and cut the watches: reconnecting needs a fresh token (the server
             // authenticates at connection start, so open watches would not notice the expiry).

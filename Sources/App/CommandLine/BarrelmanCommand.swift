@@ -88,6 +88,12 @@ struct BarrelmanCommand: AsyncParsableCommand {
             throw ValidationError("-max-endpoints-per-slice \(controllers.maxEndpointsPerSlice): must be 1 to 1000")
         }
         settings.maxEndpointsPerSlice = controllers.maxEndpointsPerSlice
+        if let id = controllers.remoteClusterID {
+            guard !id.isEmpty, !id.contains(where: \.isWhitespace) else {
+                throw ValidationError("-remote-cluster-id \"\(id)\": must be non-empty and without spaces")
+            }
+            settings.remoteClusterID = id
+        }
         return settings
     }
 

@@ -57,6 +57,10 @@ struct ControllerOptions: ParsableArguments {
     var nodeAddressType: String = "InternalIP"
     @Option(name: goFlag("mirror-loadbalancer"), help: "Mirror remote LoadBalancer services too (boolean).")
     var mirrorLoadBalancer: String = "true"
+    @Option(
+        name: goFlag("remote-cluster-id"),
+        help: "Identity of the remote cluster written on every local object; decides what this instance owns (default: the provider's, e.g. gke/PROJECT/ZONE/NAME or kubeconfig/SERVER-URL).")
+    var remoteClusterID: String?
 }
 
 struct OperationOptions: ParsableArguments {

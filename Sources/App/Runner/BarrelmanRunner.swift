@@ -44,6 +44,7 @@ struct BarrelmanRunner {
         var settings = try command.resolvedSettings()
         // The resolved name: a kubeconfig without -remote-context names its current context, not "current-context".
         settings.remoteClusterName = remoteConfig.displayName
+        if settings.remoteClusterID.isEmpty { settings.remoteClusterID = provider.clusterIdentity(for: remoteConfig) }
         let options = BarrelmanOptions(
             settings: settings, resyncPeriod: GoDuration.parse(command.controllers.resyncPeriod),
             serviceWorkers: command.controllers.scWorkers, endpointWorkers: command.controllers.necWorkers,
@@ -70,7 +71,7 @@ struct BarrelmanRunner {
                 }))
         let port = try await status.start(address: operations.listenAddress)
         logger.info(
-            "barrelman \(BarrelmanCommand.version): local \(localConfig.server) (\(localConfig.displayName)), remote \(remoteConfig.server) via \(provider.name) (\(provider.displayName)), endpoints mode \(settings.endpointsMode), status on :\(port)\(options.dryRun ? ", DRY RUN" : "")"
+            "barrelman \(BarrelmanCommand.version): local \(localConfig.server) (\(localConfig.displayName)), remote \(remoteConfig.server) via \(provider.name) (\(provider.displayName), identity \(settings.remoteClusterID)), endpoints mode \(settings.endpointsMode), status on :\(port)\(options.dryRun ? ", DRY RUN" : "")"
         )
 
         if let elector {

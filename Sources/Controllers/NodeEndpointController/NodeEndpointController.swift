@@ -2,36 +2,59 @@ import KubeAPI
 import Logging
 import Synchronization
 
-/// Keeps the endpoints of every local barrelman service pointing at the remote cluster's ready nodes.
+/// Keeps the endpoints of every local service this instance serves pointing at the remote cluster's nodes.
 ///
-/// A node event recomputes the node address set once; only when that set changed are the services
-/// enqueued, and each reconcile writes only the Endpoints/EndpointSlices whose content differs.
+/// A node event recomputes the node candidates once; only when they changed are the services enqueued.
+/// `reconcile` first asks `endpointDuty` whether the service is this instance's to serve, then computes the
+/// desired objects from the caches and writes only the Endpoints/EndpointSlices whose content differs.
+/// Services whose remote has `externalTrafficPolicy: Local` get only the nodes running their ready pods,
+/// from a projected cache of the remote EndpointSlices.
 public final class NodeEndpointController: Sendable {
     let remoteNodes: Informer<NodeSummary>
+    let remoteServices: Informer<Service>
+    let remoteSlices: Informer<EndpointSliceSummary>
     let localServices: Informer<Service>
     let localEndpoints: Informer<Endpoints>
     let localSlices: Informer<EndpointSlice>
     let writer: LocalWriter
+    let conflicts: OwnershipConflicts
+    let warnings: StateWarnings
     let settings: ControllerSettings
     let queue: WorkQueue<ObjectKey>
     let metrics: ControllerMetrics
     let logger: Logger
-    /// The address set all reconciles use; replaced whole on relevant node changes.
-    private let addresses = Mutex<NodeAddressSet?>(nil)
-    /// Slice keys per service, so reconciling one service does not scan every cached slice: a node change
-    /// reconciles every service, which would otherwise cost services x slices.
-    private let slicesByService = Mutex<[ObjectKey: Set<ObjectKey>]>([:])
+    /// The nodes that may carry traffic and the selection for `Cluster` services; replaced whole on node changes.
+    private let candidates = Mutex<NodeCandidates?>(nil)
+    private let localSliceIndex = ServiceSliceIndex()
+    private let remoteSliceIndex = ServiceSliceIndex()
+
+    /// What every reconcile starts from, computed once per node change.
+    struct NodeCandidates: Equatable {
+        var all: NodeAddressSet
+        /// The selection for services without `externalTrafficPolicy: Local`.
+        var cluster: EndpointNodeSelection
+
+        init(nodes: [NodeSummary], settings: ControllerSettings) {
+            all = NodeAddressSet(nodes: nodes, settings: settings)
+            cluster = EndpointNodeSelection(candidates: all)
+        }
+    }
 
     public init(
-        remoteNodes: Informer<NodeSummary>, localServices: Informer<Service>, localEndpoints: Informer<Endpoints>,
-        localSlices: Informer<EndpointSlice>, writer: LocalWriter, settings: ControllerSettings,
-        metrics: ControllerMetrics, logger: Logger
+        remoteNodes: Informer<NodeSummary>, remoteServices: Informer<Service>,
+        remoteSlices: Informer<EndpointSliceSummary>, localServices: Informer<Service>,
+        localEndpoints: Informer<Endpoints>, localSlices: Informer<EndpointSlice>, writer: LocalWriter,
+        conflicts: OwnershipConflicts, settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
     ) {
         self.remoteNodes = remoteNodes
+        self.remoteServices = remoteServices
+        self.remoteSlices = remoteSlices
         self.localServices = localServices
         self.localEndpoints = localEndpoints
         self.localSlices = localSlices
         self.writer = writer
+        self.conflicts = conflicts
+        self.warnings = StateWarnings(recorder: writer.recorder)
         self.settings = settings
         self.queue = WorkQueue(name: "node-endpoint", metrics: metrics.workQueue)
         self.metrics = metrics
@@ -41,82 +64,78 @@ public final class NodeEndpointController: Sendable {
     public func registerHandlers() {
         remoteNodes.addHandler { [self] _ in
             guard remoteNodes.hasSynced else { return }
-            refreshAddresses()
+            refreshCandidates()
         }
-        localServices.addHandler { [self] event in
-            guard case .deleted = event else {
-                enqueue(event.object.key)
-                return
-            }
-            // Kubernetes deletes the Endpoints with the service; our slices go by ownerReference.
-        }
+        // Every change, deletions included: a service that left our label selector (label removed or changed)
+        // arrives as a deletion, and its endpoint objects must go although the service lives on.
+        localServices.addHandler { [self] event in enqueue(event.object.key) }
         // Hand edits or deletions of what we wrote bring the service back to the queue.
         localEndpoints.addHandler { [self] event in enqueue(event.object.key) }
         localSlices.addHandler { [self] event in
-            indexSlice(event)
-            if let service = Self.serviceKey(of: event.object) { enqueue(service) }
+            localSliceIndex.apply(event)
+            if let service = ServiceSliceIndex.serviceKey(of: event.object.metadata) { enqueue(service) }
         }
-    }
-
-    /// The service a slice belongs to, from its `kubernetes.io/service-name` label.
-    private static func serviceKey(of slice: EndpointSlice) -> ObjectKey? {
-        slice.metadata.labels[EndpointSlice.serviceNameLabel].map {
-            ObjectKey(namespace: slice.metadata.namespace, name: $0)
-        }
-    }
-
-    /// Keeps `slicesByService` in step with the slice cache (handlers run in event order after the store changed).
-    private func indexSlice(_ event: InformerEvent<EndpointSlice>) {
-        slicesByService.withLock { index in
-            func remove(_ slice: EndpointSlice) {
-                guard let service = Self.serviceKey(of: slice) else { return }
-                index[service]?.remove(ObjectKey(of: slice))
-                if index[service]?.isEmpty == true { index[service] = nil }
-            }
+        // The remote side of `externalTrafficPolicy: Local`: the policy itself, and where the pods run.
+        remoteServices.addHandler { [self] event in
             switch event {
-            case .added(let slice):
-                if let service = Self.serviceKey(of: slice) { index[service, default: []].insert(ObjectKey(of: slice)) }
-            case .updated(let old, let new):
-                remove(old)
-                if let service = Self.serviceKey(of: new) { index[service, default: []].insert(ObjectKey(of: new)) }
-            case .deleted(let slice, _):
-                remove(slice)
+            case .updated(let old, let new) where routesToLocalEndpointsOnly(old) == routesToLocalEndpointsOnly(new):
+                return
+            case .added(let service), .deleted(let service, _):
+                guard routesToLocalEndpointsOnly(service) else { return }
+            case .updated: break
             }
+            enqueue(event.object.key)
         }
-    }
-
-    /// The cached slices of `service`, found through the index rather than a scan of every slice.
-    private func cachedSlices(of service: ObjectKey) -> [EndpointSlice] {
-        let keys = slicesByService.withLock { $0[service] ?? [] }
-        return keys.sorted().compactMap { localSlices.get($0) }.filter { Self.serviceKey(of: $0) == service }
+        remoteSlices.addHandler { [self] event in
+            remoteSliceIndex.apply(event)
+            if case .updated(let old, let new) = event, old.readyNodes == new.readyNodes,
+                old.servingTerminatingNodes == new.servingTerminatingNodes
+            {
+                return
+            }
+            guard let service = ServiceSliceIndex.serviceKey(of: event.object.metadata),
+                let remote = remoteServices.get(service), routesToLocalEndpointsOnly(remote)
+            else { return }
+            enqueue(service)
+        }
     }
 
     public func run(workers: Int) async {
-        guard await remoteNodes.waitUntilSynced(), await localServices.waitUntilSynced(),
-            await localEndpoints.waitUntilSynced(), await localSlices.waitUntilSynced()
+        guard await remoteNodes.waitUntilSynced(), await remoteServices.waitUntilSynced(),
+            await localServices.waitUntilSynced(), await localEndpoints.waitUntilSynced(),
+            await localSlices.waitUntilSynced()
         else { return }
-        refreshAddresses(force: true)
-        await withTaskCancellationHandler {
-            await queue.run(workers: workers) { [self] key in
-                try await reconcile(key)
+        refreshCandidates(force: true)
+        await withDiscardingTaskGroup { group in
+            // Not waited for above: without read access to the remote slices, every other service is still served.
+            group.addTask { [self] in
+                guard await remoteSlices.waitUntilSynced() else { return }
+                for service in localServices.list() { enqueue(service.key) }
             }
-        } onCancel: { [queue] in
-            queue.shutDown()
+            group.addTask { [self] in
+                await withTaskCancellationHandler {
+                    await queue.run(workers: workers) { [self] key in
+                        try await reconcile(key)
+                    }
+                } onCancel: { [queue] in
+                    queue.shutDown()
+                }
+            }
         }
     }
 
-    /// Recomputes the address set from the node cache; enqueues every service only if it changed.
-    func refreshAddresses(force: Bool = false) {
+    /// Recomputes the node candidates from the node cache; enqueues every service only if they changed.
+    func refreshCandidates(force: Bool = false) {
         let nodes = remoteNodes.list()
         metrics.currentNodes(nodes.count)
-        let fresh = NodeAddressSet(nodes: nodes, settings: settings)
-        let changed = addresses.withLock { current -> Bool in
+        let fresh = NodeCandidates(nodes: nodes, settings: settings)
+        let changed = candidates.withLock { current -> Bool in
             guard force || current != fresh else { return false }
             current = fresh
             return true
         }
         guard changed else { return }
-        logger.debug("remote node addresses changed: \(fresh.readyCount) ready of \(fresh.all.count)")
+        logger.debug("remote node candidates changed: \(fresh.all.readyCount) ready of \(fresh.all.all.count)")
         for service in localServices.list() where localServiceWantsEndpoints(service) {
             enqueue(service.key)
         }
@@ -128,13 +147,31 @@ public final class NodeEndpointController: Sendable {
     }
 
     func reconcile(_ key: ObjectKey) async throws {
-        guard let service = localServices.get(key), localServiceWantsEndpoints(service),
-            service.metadata.deletionTimestamp == nil,
-            let nodes = addresses.withLock({ $0 })
-        else { return }
+        guard let candidates = candidates.withLock({ $0 }) else { return }
+        let service = localServices.get(key)
+        let existingSlices = localSliceIndex.slices(of: key, in: localSlices)
+        let existingEndpoints = localEndpoints.get(key)
+        let duty = endpointDuty(
+            service: service, existingSlices: existingSlices, existingEndpoints: existingEndpoints, settings: settings)
         do {
-            try await sync(service, nodes: nodes)
-            metrics.endpointsUpdated()
+            switch duty {
+            case .release:
+                conflicts.resolved(key)
+                warnings.clear(key)
+                try await release(key, slices: existingSlices, endpoints: existingEndpoints)
+            case .conflict(let holder):
+                if let service {
+                    conflicts.report(
+                        resource: "endpoints", service: service, holder: holder,
+                        detail: "this instance leaves them alone; name the serving instance in the service's "
+                            + "\(BarrelmanLabels.remoteClusterAnnotation) annotation to choose")
+                }
+            case .serve:
+                guard let service else { return }
+                conflicts.resolved(key)
+                try await sync(service, candidates: candidates, slices: existingSlices, endpoints: existingEndpoints)
+                metrics.endpointsUpdated()
+            }
         } catch {
             if let namespace = error.terminatingNamespace {
                 // The namespace's deletion removes this service too; a re-created service comes back as an add.
@@ -143,39 +180,70 @@ public final class NodeEndpointController: Sendable {
             }
             metrics.endpointsUpdateFailed()
             logger.warning("endpoints of \(key): \(error)")
-            writer.recorder.record(
-                on: service, type: Event.warning, reason: "EndpointsSyncFailed", message: "\(error)")
+            if let service {
+                writer.recorder.record(
+                    on: service, type: Event.warning, reason: "EndpointsSyncFailed", message: "\(error)")
+            }
             throw error
         }
     }
 
-    private func sync(_ service: Service, nodes: NodeAddressSet) async throws {
-        let key = service.key
-        let existingEndpoints = localEndpoints.get(key)
-        let existingSlices = cachedSlices(of: key)
+    /// Deletes the slices and Endpoints this instance wrote for a service it no longer serves.
+    private func release(_ key: ObjectKey, slices: [EndpointSlice], endpoints: Endpoints?) async throws {
+        let ownership = settings.ownership
+        let plan = planEndpointSlices(desired: [], existing: slices, ownership: ownership)
+        if !plan.isEmpty { logger.info("endpoints of \(key): no longer served by this instance; removing its slices") }
+        try await writer.apply(plan)
+        if let endpoints, BarrelmanLabels.isOurEndpoints(endpoints), ownership.claim(endpoints.metadata) == .ours {
+            try await writer.deleteEndpoints(endpoints)
+        }
+    }
+
+    /// The node selection for `service`: its own nodes for `externalTrafficPolicy: Local`, else the shared one.
+    /// nil while the remote slices needed for that are not cached yet.
+    private func selection(for service: Service, candidates: NodeCandidates) -> (EndpointNodeSelection, Bool)? {
+        guard BarrelmanLabels.isManagedResource(service.metadata), let remote = remoteServices.get(service.key),
+            routesToLocalEndpointsOnly(remote)
+        else { return (candidates.cluster, false) }
+        guard remoteSlices.hasSynced else { return nil }
+        let hosting = nodesHostingEndpoints(remoteSliceIndex.slices(of: service.key, in: remoteSlices))
+        return (EndpointNodeSelection(candidates: candidates.all, hosting: hosting), true)
+    }
+
+    private func sync(
+        _ service: Service, candidates: NodeCandidates, slices existingSlices: [EndpointSlice],
+        endpoints existingEndpoints: Endpoints?
+    ) async throws {
+        guard let (selection, routesLocally) = selection(for: service, candidates: candidates) else {
+            logger.debug("endpoints of \(service.key): waiting for the remote EndpointSlices cache")
+            return
+        }
+        let nodes = selection.nodes
         let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
-        // Ports left out are reported whichever objects are written (they resolve the same way for both).
-        for warning in desired.warnings {
-            writer.recorder.record(on: service, type: Event.warning, reason: "UnresolvablePort", message: warning)
-        }
-        if settings.endpointsMode.writesEndpointSlices, let warning = endpointSlicePortLimitWarning(for: service) {
-            writer.recorder.record(on: service, type: Event.warning, reason: "TooManyPorts", message: warning)
-        }
         if settings.endpointsMode.writesEndpoints {
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
         } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
+            // A mode switch; `endpointDuty` said no other instance holds them.
             try await writer.deleteEndpoints(stale)
         }
         let desiredSlices =
             settings.endpointsMode.writesEndpointSlices
             ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings, existing: existingSlices) : []
-        try await writer.apply(planEndpointSlices(desired: desiredSlices, existing: existingSlices))
-        let warnings = [
-            noReadyNodesWarning(for: service, nodes: nodes, settings: settings),
-            addressFamilyWarning(for: service, nodes: nodes, settings: settings),
-        ]
-        for case let warning? in warnings {
-            writer.recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
+        try await writer.apply(
+            planEndpointSlices(desired: desiredSlices, existing: existingSlices, ownership: settings.ownership))
+
+        // Ports left out are reported whichever objects are written (they resolve the same way for both).
+        var found = desired.warnings.map { ServiceEventWarning(reason: "UnresolvablePort", message: $0) }
+        if settings.endpointsMode.writesEndpointSlices, let warning = endpointSlicePortLimitWarning(for: service) {
+            found.append(ServiceEventWarning(reason: "TooManyPorts", message: warning))
         }
+        found += [
+            routesLocally
+                ? noLocalEndpointsWarning(for: service, selection: selection)
+                : noReadyNodesWarning(for: service, nodes: nodes, settings: settings),
+            excludedNodesWarning(for: service, selection: selection),
+            addressFamilyWarning(for: service, nodes: nodes, settings: settings),
+        ].compactMap { $0 }
+        warnings.update(service, to: found)
     }
 }

@@ -13,8 +13,11 @@ public enum BarrelmanLabels {
     /// Label value on Endpoints barrelman wrote.
     public static let endpointsWritten = "true"
 
-    /// Annotation on mirrored services: the remote cluster's display name.
+    /// Annotation on every object barrelman writes: the identity of the remote cluster it serves (see
+    /// `Ownership`). On a service labelled `true` by a person, it names the instance that serves it.
     public static let remoteClusterAnnotation = "barrelman.tfw.io/remote-cluster"
+    /// Annotation on every object barrelman writes: the namespace scope of the instance that wrote it.
+    public static let scopeAnnotation = "barrelman.tfw.io/scope"
     /// Annotation on mirrored services: the remote service's uid.
     public static let remoteUIDAnnotation = "barrelman.tfw.io/remote-uid"
 

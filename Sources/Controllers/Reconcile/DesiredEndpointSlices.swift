@@ -20,7 +20,7 @@ public func desiredEndpointSlices(
         for (index, chunk) in chunks {
             slices.append(
                 EndpointSlice(
-                    metadata: sliceMetadata(service: service, family: family, index: index),
+                    metadata: sliceMetadata(service: service, family: family, index: index, settings: settings),
                     addressType: family == .ipv4 ? .ipv4 : .ipv6,
                     endpoints: chunk.map(endpoint), ports: ports))
         }
@@ -28,7 +28,9 @@ public func desiredEndpointSlices(
     return slices
 }
 
-private func sliceMetadata(service: Service, family: IPAddressFamily, index: Int) -> ObjectMeta {
+private func sliceMetadata(
+    service: Service, family: IPAddressFamily, index: Int, settings: ControllerSettings
+) -> ObjectMeta {
     var owners: [OwnerReference] = []
     if let uid = service.metadata.uid {
         owners.append(
@@ -43,7 +45,7 @@ private func sliceMetadata(service: Service, family: IPAddressFamily, index: Int
             BarrelmanLabels.serviceNameLabel: service.metadata.name,
             BarrelmanLabels.managedByLabel: BarrelmanLabels.managedByValue,
         ],
-        ownerReferences: owners)
+        annotations: settings.ownership.annotations, ownerReferences: owners)
 }
 
 private func endpoint(_ entry: NodeAddressEntry) -> Endpoint {

@@ -15,14 +15,16 @@ public struct DesiredEndpoints: Sendable, Hashable {
 }
 
 /// The Endpoints of a local service: one subset with the ready nodes as `addresses`, the others as
-/// `notReadyAddresses` (so no ready node is a state, not a failure), and the resolved ports.
+/// `notReadyAddresses` (so no ready node is a state, not a failure), and the resolved ports. Only addresses
+/// of the service's primary IP family, as the endpoints controller writes them: kube-proxy rejects
+/// Endpoints that mix families.
 public func desiredEndpoints(
     for service: Service, nodes: NodeAddressSet, settings: ControllerSettings
 ) -> DesiredEndpoints {
     let resolution = EndpointPortResolution(service: service)
     var labels = [BarrelmanLabels.key: BarrelmanLabels.endpointsWritten]
     if settings.endpointsMode == .both { labels[BarrelmanLabels.skipMirrorLabel] = BarrelmanLabels.skipMirrorValue }
-    let entries = nodes.all
+    let entries = nodes.entries(of: service.primaryIPFamily)
     let address = { (entry: NodeAddressEntry) in EndpointAddress(ip: entry.address, nodeName: entry.nodeName) }
     let subset = EndpointSubset(
         addresses: entries.filter(\.ready).map(address),
@@ -32,7 +34,17 @@ public func desiredEndpoints(
     let hasAddresses = !subset.addresses.isEmpty || !subset.notReadyAddresses.isEmpty
     let endpoints = Endpoints(
         metadata: ObjectMeta(
-            name: service.metadata.name, namespace: service.metadata.namespaceOrDefault, labels: labels),
+            name: service.metadata.name, namespace: service.metadata.namespaceOrDefault, labels: labels,
+            annotations: settings.ownership.annotations),
         subsets: hasAddresses ? [subset] : [])
     return DesiredEndpoints(endpoints: endpoints, warnings: resolution.warnings)
+}
+
+extension Service {
+    /// The family of `spec.ipFamilies[0]`; without it (an old server), that of the cluster IP; else IPv4.
+    var primaryIPFamily: IPAddressFamily {
+        if let first = spec.ipFamilies.first, let family = IPAddressFamily(serviceFamily: first) { return family }
+        if let clusterIP = spec.clusterIP, let family = IPAddressFamily(endpointAddress: clusterIP) { return family }
+        return .ipv4
+    }
 }

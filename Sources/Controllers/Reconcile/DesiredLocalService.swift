@@ -2,7 +2,7 @@ import KubeAPI
 
 /// The local mirror of a remote service, holding only the fields barrelman owns (nothing server-populated).
 public func desiredLocalService(for remote: Service, settings: ControllerSettings) -> Service {
-    var annotations = [BarrelmanLabels.remoteClusterAnnotation: settings.remoteClusterName]
+    var annotations = settings.ownership.annotations
     if let uid = remote.metadata.uid { annotations[BarrelmanLabels.remoteUIDAnnotation] = uid }
     let ports = mirrorablePorts(of: remote).map { port in
         ServicePort(

@@ -20,11 +20,22 @@ public struct EndpointSlicePlan: Sendable, Hashable {
 }
 
 /// Compares the desired slices with the existing slices of the service, by name and only on fields barrelman
-/// owns. Slices managed by others are never touched; ours that are not desired are deleted.
-public func planEndpointSlices(desired: [EndpointSlice], existing: [EndpointSlice]) -> EndpointSlicePlan {
+/// owns. Slices of other controllers and other barrelman instances are never touched; this instance's that are
+/// not desired are deleted; unclaimed barrelman slices (no writer recorded) are adopted when desired.
+public func planEndpointSlices(
+    desired: [EndpointSlice], existing: [EndpointSlice], ownership: Ownership
+) -> EndpointSlicePlan {
     var plan = EndpointSlicePlan()
     var ours: [String: EndpointSlice] = [:]
-    for slice in existing where BarrelmanLabels.isOurEndpointSlice(slice) { ours[slice.metadata.name] = slice }
+    var unclaimed: [String: EndpointSlice] = [:]
+    for slice in existing where BarrelmanLabels.isOurEndpointSlice(slice) {
+        switch ownership.claim(slice.metadata) {
+        case .ours: ours[slice.metadata.name] = slice
+        case .unclaimed: unclaimed[slice.metadata.name] = slice
+        case .sibling, .foreign: continue
+        }
+    }
+    for (name, slice) in unclaimed where desired.contains(where: { $0.metadata.name == name }) { ours[name] = slice }
     for wanted in desired {
         guard let current = ours.removeValue(forKey: wanted.metadata.name) else {
             plan.create.append(wanted)
@@ -46,6 +57,7 @@ private func ownedSliceFieldsEqual(_ wanted: EndpointSlice, _ current: EndpointS
     wanted.endpoints == current.endpoints
         && normalizedPorts(wanted.ports) == normalizedPorts(current.ports)
         && wanted.metadata.labels.allSatisfy { current.metadata.labels[$0.key] == $0.value }
+        && wanted.metadata.annotations.allSatisfy { current.metadata.annotations[$0.key] == $0.value }
         && mergedOwners(wanted, current) == current.metadata.ownerReferences
 }
 
@@ -54,6 +66,7 @@ private func mergingSlice(_ wanted: EndpointSlice, into current: EndpointSlice) 
     merged.endpoints = wanted.endpoints
     merged.ports = wanted.ports
     merged.metadata.labels.merge(wanted.metadata.labels) { _, new in new }
+    merged.metadata.annotations.merge(wanted.metadata.annotations) { _, new in new }
     merged.metadata.ownerReferences = mergedOwners(wanted, current)
     return merged
 }

@@ -8,18 +8,21 @@ public enum EndpointsAction: Sendable, Hashable {
     case update(Endpoints)
 }
 
-/// Create, update or leave the Endpoints: writes only when the subsets or barrelman's labels differ
-/// (the original rewrote every Endpoints on every node event).
+/// Create, update or leave the Endpoints: writes only when the subsets or barrelman's labels or annotations
+/// differ (the original rewrote every Endpoints on every node event). Whether barrelman may write `existing`
+/// at all is `endpointDuty`'s decision, made before.
 public func planEndpoints(desired: Endpoints, existing: Endpoints?) -> EndpointsAction {
     guard let existing else { return .create(desired) }
     let labelsMatch = ownedEndpointsLabelKeys.allSatisfy {
         existing.metadata.labels[$0] == desired.metadata.labels[$0]
     }
-    if labelsMatch && normalized(existing.subsets) == normalized(desired.subsets) { return .none }
+    let annotationsMatch = desired.metadata.annotations.allSatisfy { existing.metadata.annotations[$0.key] == $0.value }
+    if labelsMatch && annotationsMatch && normalized(existing.subsets) == normalized(desired.subsets) { return .none }
     var updated = existing
     for key in ownedEndpointsLabelKeys {
         updated.metadata.labels[key] = desired.metadata.labels[key]
     }
+    updated.metadata.annotations.merge(desired.metadata.annotations) { _, new in new }
     updated.subsets = desired.subsets
     return .update(updated)
 }

@@ -10,19 +10,26 @@ public struct NodeAddressEntry: Sendable, Hashable {
     public var zone: String?
     /// Ready, and the network not reported unavailable.
     public var ready: Bool
+    /// Labelled `node.kubernetes.io/exclude-from-external-load-balancers`: used only when no other node is ready.
+    public var excludedFromLoadBalancers: Bool
 
-    public init(nodeName: String, address: String, zone: String? = nil, ready: Bool) {
+    public init(nodeName: String, address: String, zone: String? = nil, ready: Bool, excludedFromLoadBalancers: Bool = false) {
         self.nodeName = nodeName
         self.address = address
         self.zone = zone
         self.ready = ready
+        self.excludedFromLoadBalancers = excludedFromLoadBalancers
     }
 }
 
 /// The remote nodes' addresses, computed once per node change and shared by every service's endpoints.
 ///
-/// Holds nodes with an address of the configured type, minus cordoned nodes and nodes labelled
-/// `node.kubernetes.io/exclude-from-external-load-balancers`; sorted by node name, then address, per family.
+/// Holds the nodes that may carry traffic, as the service controller of Kubernetes 1.26+ picks load balancer
+/// backends: cordoned nodes stay (kube-proxy on them forwards as before; upstream stopped dropping them
+/// because cordoning every node during an upgrade emptied load balancers), nodes the cluster autoscaler is
+/// removing go, and nodes labelled `node.kubernetes.io/exclude-from-external-load-balancers` are kept but
+/// flagged, for `EndpointNodeSelection` to use only when nothing else is ready. Sorted by node name, then
+/// address, per family.
 public struct NodeAddressSet: Sendable, Hashable {
     /// Entries with an IPv4 address.
     public var ipv4: [NodeAddressEntry]
@@ -41,7 +48,7 @@ public struct NodeAddressSet: Sendable, Hashable {
         var ipv4: [NodeAddressEntry] = []
         var ipv6: [NodeAddressEntry] = []
         let type = settings.nodeAddressType.rawValue
-        for node in nodes where !node.unschedulable && !node.isExcludedFromExternalLoadBalancers {
+        for node in nodes where !node.toBeDeletedByClusterAutoscaler {
             var seen = Set<IPAddressFamily>()
             for address in node.addresses where address.type == type {
                 guard let family = IPAddressFamily(endpointAddress: address.address), seen.insert(family).inserted
@@ -49,7 +56,8 @@ public struct NodeAddressSet: Sendable, Hashable {
                     continue
                 }
                 let entry = NodeAddressEntry(
-                    nodeName: node.metadata.name, address: address.address, zone: node.zone, ready: node.isReady)
+                    nodeName: node.metadata.name, address: address.address, zone: node.zone, ready: node.isReady,
+                    excludedFromLoadBalancers: node.isExcludedFromExternalLoadBalancers)
                 if family == .ipv4 { ipv4.append(entry) } else { ipv6.append(entry) }
             }
         }
@@ -68,4 +76,9 @@ public struct NodeAddressSet: Sendable, Hashable {
     public var isEmpty: Bool { ipv4.isEmpty && ipv6.isEmpty }
     /// How many entries are ready.
     public var readyCount: Int { ipv4.count(where: \.ready) + ipv6.count(where: \.ready) }
+
+    /// The entries `include` keeps, in the same order.
+    public func filter(_ include: (NodeAddressEntry) -> Bool) -> NodeAddressSet {
+        NodeAddressSet(ipv4: ipv4.filter(include), ipv6: ipv6.filter(include))
+    }
 }

@@ -1,7 +1,8 @@
 import KubeAPI
 
-/// Local services barrelman created whose remote service is gone or no longer qualifies (for example removed
-/// while barrelman was down). Only meaningful when the remote cache is synced; sorted by namespace and name.
+/// Local services this instance created whose remote service is gone or no longer qualifies (for example
+/// removed while barrelman was down). Other instances' mirrors and unclaimed ones are never orphans. Only
+/// meaningful when the remote cache is synced; sorted by namespace and name.
 public func orphanedLocalServices(local: [Service], remote: [Service], settings: ControllerSettings) -> [Service] {
     var qualifying = Set<MirroredServiceName>()
     for service in remote where remoteServiceQualifies(service, settings: settings) {
@@ -10,7 +11,8 @@ public func orphanedLocalServices(local: [Service], remote: [Service], settings:
     return
         local
         .filter {
-            BarrelmanLabels.isManagedResource($0.metadata) && !qualifying.contains(MirroredServiceName($0.metadata))
+            BarrelmanLabels.isManagedResource($0.metadata) && settings.ownership.claim($0.metadata) == .ours
+                && !qualifying.contains(MirroredServiceName($0.metadata))
         }
         .sorted { MirroredServiceName($0.metadata) < MirroredServiceName($1.metadata) }
 }

@@ -9,4 +9,6 @@ public enum ServiceAction: Sendable, Hashable {
     case update(Service)
     /// Delete the local service; `uid` is the precondition so a newer object of the same name survives.
     case delete(namespace: String, name: String, uid: String?)
+    /// Write nothing: the mirror's name is held by another writer, described here (see `Ownership`).
+    case conflict(holder: String)
 }

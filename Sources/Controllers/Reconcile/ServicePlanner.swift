@@ -2,15 +2,21 @@ import KubeAPI
 
 /// The one action that brings the local mirror in line with the remote service.
 ///
-/// `remote` nil means the remote cache no longer holds it. A local service without the `managed-resource`
-/// label is never touched; writes happen only when a field barrelman owns differs.
+/// `remote` nil means the remote cache no longer holds it. Only mirrors this instance owns (`Ownership`)
+/// are updated or deleted; an unclaimed mirror (the original's) is adopted when the remote service
+/// qualifies, never deleted; a name held by another writer is a conflict, never a write. Writes happen only
+/// when a field barrelman owns differs.
 public func planService(remote: Service?, local: Service?, settings: ControllerSettings) -> ServiceAction {
+    let wanted = remote.flatMap { remoteServiceQualifies($0, settings: settings) ? $0 : nil }
     if let local {
-        guard BarrelmanLabels.isManagedResource(local.metadata) else { return .none }
+        if let holder = otherHolder(of: local, settings: settings) {
+            return wanted == nil ? .none : .conflict(holder: holder)
+        }
+        if settings.ownership.claim(local.metadata) == .unclaimed && wanted == nil { return .none }
         // Already being deleted: wait for it to go; its delete event brings us back to re-create it.
         guard local.metadata.deletionTimestamp == nil else { return .none }
     }
-    guard let remote, remoteServiceQualifies(remote, settings: settings) else {
+    guard let remote = wanted else {
         guard let local else { return .none }
         return .delete(namespace: local.metadata.namespaceOrDefault, name: local.metadata.name, uid: local.metadata.uid)
     }
@@ -18,6 +24,18 @@ public func planService(remote: Service?, local: Service?, settings: ControllerS
     guard let local else { return .create(desired) }
     guard !ownedFieldsEqual(desired: desired, local: local, settings: settings) else { return .none }
     return .update(merging(desired, into: local, settings: settings))
+}
+
+/// Who holds a local service of a mirror's name when it is not this instance (nil: ours, or adoptable).
+func otherHolder(of local: Service, settings: ControllerSettings) -> String? {
+    guard BarrelmanLabels.isManagedResource(local.metadata) else {
+        return "a service barrelman did not create (label \(BarrelmanLabels.key): \(local.metadata.labels[BarrelmanLabels.key] ?? "none"))"
+    }
+    switch settings.ownership.claim(local.metadata) {
+    case .ours, .unclaimed: return nil
+    case .sibling: return "another barrelman instance of this remote cluster"
+    case .foreign(let identity): return "the barrelman instance of remote cluster \(identity)"
+    }
 }
 
 /// True when every field barrelman owns already has the desired value: type, ports (as a set), no selector,

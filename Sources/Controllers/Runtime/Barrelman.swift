@@ -28,6 +28,8 @@ public struct BarrelmanOptions: Sendable {
 public final class Barrelman: Sendable {
     let remoteServices: Informer<Service>
     let remoteNodes: Informer<NodeSummary>
+    /// Projected: which nodes run the pods of each remote service (for `externalTrafficPolicy: Local`).
+    let remoteSlices: Informer<EndpointSliceSummary>
     let localServices: Informer<Service>
     let localEndpoints: Informer<Endpoints>
     let localSlices: Informer<EndpointSlice>
@@ -52,6 +54,7 @@ public final class Barrelman: Sendable {
         }
         remoteServices = Informer(client: remote, options: informerOptions(), logger: logger)
         remoteNodes = Informer(client: remote, options: informerOptions(), logger: logger)
+        remoteSlices = Informer(client: remote, options: informerOptions(), logger: logger)
         // Locally only what barrelman manages is watched: a big local cluster costs nothing.
         localServices = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector), logger: logger)
@@ -69,12 +72,14 @@ public final class Barrelman: Sendable {
 
         recorder = EventRecorder(client: local, dryRun: options.dryRun, logger: logger)
         let writer = LocalWriter(client: local, recorder: recorder, dryRun: options.dryRun, logger: logger)
+        let conflicts = OwnershipConflicts(recorder: recorder, metrics: metrics, logger: logger)
         serviceController = ServiceController(
-            remoteServices: remoteServices, localServices: localServices, writer: writer, settings: options.settings,
-            metrics: metrics, logger: logger)
+            remoteServices: remoteServices, localServices: localServices, writer: writer, conflicts: conflicts,
+            settings: options.settings, metrics: metrics, logger: logger)
         nodeEndpointController = NodeEndpointController(
-            remoteNodes: remoteNodes, localServices: localServices, localEndpoints: localEndpoints,
-            localSlices: localSlices, writer: writer, settings: options.settings, metrics: metrics, logger: logger)
+            remoteNodes: remoteNodes, remoteServices: remoteServices, remoteSlices: remoteSlices,
+            localServices: localServices, localEndpoints: localEndpoints, localSlices: localSlices, writer: writer,
+            conflicts: conflicts, settings: options.settings, metrics: metrics, logger: logger)
         self.options = options
         self.logger = logger
         serviceController.registerHandlers()
@@ -96,6 +101,7 @@ public final class Barrelman: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.remoteServices.run() }
             group.addTask { await self.remoteNodes.run() }
+            group.addTask { await self.remoteSlices.run() }
             group.addTask { await self.localServices.run() }
             group.addTask { await self.localEndpoints.run() }
             group.addTask { await self.localSlices.run() }

@@ -39,6 +39,11 @@ public struct ControllerMetrics: Sendable {
         ).increment()
     }
 
+    /// `barrelman_ownership_conflicts_total{resource}`: objects this instance would write that another writer holds.
+    public func ownershipConflict(resource: String) {
+        Counter(label: "barrelman_ownership_conflicts_total", dimensions: [("resource", resource)]).increment()
+    }
+
     /// The work queues' own metrics.
     public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter() }
 }

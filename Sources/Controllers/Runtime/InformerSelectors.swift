@@ -14,7 +14,7 @@ extension ServiceAction {
     /// The `action` label of `barrelman_service_update_total`, as the original names them.
     var metricAction: String {
         switch self {
-        case .none: return "None"
+        case .none, .conflict: return "None"
         case .create: return "Add"
         case .update: return "Update"
         case .delete: return "Delete"

@@ -33,34 +33,45 @@ public final class LocalWriter: Sendable {
 
     // MARK: services
 
-    func apply(_ action: ServiceAction, remote: Service?) async throws {
+    /// What became of a service write.
+    enum ServiceWriteResult {
+        case done
+        /// A create met a local service of the same name that barrelman does not watch (no barrelman label).
+        case nameTaken
+    }
+
+    @discardableResult
+    func apply(_ action: ServiceAction, remote: Service?) async throws -> ServiceWriteResult {
         switch action {
-        case .none:
-            return
+        case .none, .conflict:
+            return .done
         case .create(let service):
             let namespace = service.metadata.namespace ?? "default"
             try await ensureNamespace(namespace)
-            guard !dryRun else { return logDryRun("create service \(namespace)/\(service.metadata.name)") }
+            guard !dryRun else {
+                logDryRun("create service \(namespace)/\(service.metadata.name)")
+                return .done
+            }
             let created: Service
             do {
                 created = try await client.create(service)
             } catch {
-                if error.isAlreadyExists {
-                    // A service of the same name exists locally; if it is not ours it is never touched.
-                    logger.info(
-                        "service \(namespace)/\(service.metadata.name) exists locally and is not managed by barrelman; leaving it alone")
-                    return
-                }
+                // A service of the same name exists locally and is not in our cache: not ours, never touched.
+                if error.isAlreadyExists { return .nameTaken }
                 throw refused(error, verb: "create", resource: "services", namespace: namespace)
             }
             logger.info("created service \(namespace)/\(service.metadata.name)")
             recorder.record(
                 on: created, type: Event.normal, reason: "Created",
                 message: "mirrors remote service \(namespace)/\(service.metadata.name)")
+            return .done
         case .update(let service):
             let namespace = service.metadata.namespace ?? "default"
             let name = "\(namespace)/\(service.metadata.name)"
-            guard !dryRun else { return logDryRun("update service \(name)") }
+            guard !dryRun else {
+                logDryRun("update service \(name)")
+                return .done
+            }
             let updated: Service
             do {
                 updated = try await client.update(service)
@@ -69,8 +80,12 @@ public final class LocalWriter: Sendable {
             }
             logger.info("updated service \(name)")
             recorder.record(on: updated, type: Event.normal, reason: "Updated", message: "ports follow the remote service")
+            return .done
         case .delete(let namespace, let name, let uid):
-            guard !dryRun else { return logDryRun("delete service \(namespace)/\(name)") }
+            guard !dryRun else {
+                logDryRun("delete service \(namespace)/\(name)")
+                return .done
+            }
             do {
                 try await client.delete(
                     Service.self, name: name, namespace: namespace, options: DeleteOptions(preconditionUID: uid))
@@ -78,7 +93,7 @@ public final class LocalWriter: Sendable {
                 guard error.isNotFound else {
                     throw refused(error, verb: "delete", resource: "services", namespace: namespace)
                 }
-                return
+                return .done
             }
             logger.info("deleted service \(namespace)/\(name)")
             // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
@@ -86,6 +101,7 @@ public final class LocalWriter: Sendable {
             recorder.record(
                 on: deleted, type: Event.normal, reason: "Deleted",
                 message: "the remote service is gone or no longer qualifies for mirroring")
+            return .done
         }
     }
 

@@ -10,6 +10,7 @@ public final class ServiceController: Sendable {
     let remoteServices: Informer<Service>
     let localServices: Informer<Service>
     let writer: LocalWriter
+    let conflicts: OwnershipConflicts
     let settings: ControllerSettings
     let queue: WorkQueue<ObjectKey>
     let metrics: ControllerMetrics
@@ -17,8 +18,9 @@ public final class ServiceController: Sendable {
 
     public init(
         remoteServices: Informer<Service>, localServices: Informer<Service>, writer: LocalWriter,
-        settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
+        conflicts: OwnershipConflicts, settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
     ) {
+        self.conflicts = conflicts
         self.remoteServices = remoteServices
         self.localServices = localServices
         self.writer = writer
@@ -38,8 +40,8 @@ public final class ServiceController: Sendable {
         }
         localServices.addHandler { [queue, metrics, logger] event in
             // Our own writes come back here too; planning them again is cheap and yields no write.
-            // Deletions and hand edits of our services are what this is for.
-            guard BarrelmanLabels.isManagedResource(event.object.metadata) else { return }
+            // Deletions and hand edits of our services are what this is for, and services of the same name
+            // that others hold coming and going.
             logger.trace("local service \(event.verb): \(event.object.key)")
             metrics.serviceQueued(controller: "service", requeued: false)
             queue.add(event.object.key)
@@ -69,13 +71,31 @@ public final class ServiceController: Sendable {
         for key in keys.sorted() { queue.add(key) }
     }
 
+    /// How often a mirror whose name an unwatched local service holds is tried again.
+    static let nameTakenRecheck: Duration = .seconds(600)
+
     /// Brings the local service `key` to what the remote one asks for.
     func reconcile(_ key: ObjectKey) async throws {
         let remote = remoteServices.get(key)
         let local = localServices.get(key)
         let action = planService(remote: remote, local: local, settings: settings)
+        if case .conflict(let holder) = action, let local {
+            conflicts.report(
+                resource: "service", service: local, holder: holder,
+                detail: "remote service \(key) is not mirrored while it is; the first owner keeps the name")
+            return
+        }
+        // A name taken by a service barrelman does not watch: asking again is a rejected write, so only now and then.
+        if case .create = action, conflicts.isReported(key, resource: "service", within: Self.nameTakenRecheck) { return }
         do {
-            try await writer.apply(action, remote: remote)
+            let result = try await writer.apply(action, remote: remote)
+            if result == .nameTaken, case .create(let desired) = action {
+                conflicts.report(
+                    resource: "service", service: desired, holder: "a service barrelman did not create",
+                    detail: "remote service \(key) is not mirrored while it exists; rechecked every \(Self.nameTakenRecheck)")
+                return
+            }
+            conflicts.resolved(key)
             metrics.serviceUpdated(action: action.metricAction)
         } catch {
             if let namespace = error.terminatingNamespace {

@@ -42,14 +42,17 @@ public struct ControllerSettings: Sendable, Hashable {
     public var maxEndpointsPerSlice: Int {
         didSet { maxEndpointsPerSlice = Self.clampedSliceSize(maxEndpointsPerSlice) }
     }
-    /// The remote cluster's display name, written into the `remote-cluster` annotation.
+    /// The remote cluster's display name, for messages.
     public var remoteClusterName: String
+    /// The remote cluster's identity, stable and unique per remote (`RemoteClusterProvider.clusterIdentity`):
+    /// written on every local object and deciding what this instance owns. Empty: the display name.
+    public var remoteClusterID: String
 
     public init(
         ignoredNamespaces: Set<String> = ControllerSettings.defaultIgnoredNamespaces,
         allowedNamespaces: Set<String> = [], createNodePortServices: Bool = false, mirrorLoadBalancer: Bool = true,
         nodeAddressType: NodeAddressType = .internalIP, endpointsMode: EndpointsMode = .endpointSlices,
-        maxEndpointsPerSlice: Int = 100, remoteClusterName: String = ""
+        maxEndpointsPerSlice: Int = 100, remoteClusterName: String = "", remoteClusterID: String = ""
     ) {
         self.ignoredNamespaces = ignoredNamespaces
         self.allowedNamespaces = allowedNamespaces
@@ -59,11 +62,20 @@ public struct ControllerSettings: Sendable, Hashable {
         self.endpointsMode = endpointsMode
         self.maxEndpointsPerSlice = Self.clampedSliceSize(maxEndpointsPerSlice)
         self.remoteClusterName = remoteClusterName
+        self.remoteClusterID = remoteClusterID
+    }
+
+    /// The namespaces this instance mirrors.
+    public var scope: NamespaceScope { NamespaceScope(allowed: allowedNamespaces, ignored: ignoredNamespaces) }
+
+    /// What this instance owns in the local cluster.
+    public var ownership: Ownership {
+        Ownership(identity: remoteClusterID.isEmpty ? remoteClusterName : remoteClusterID, scope: scope)
     }
 
     /// True when services of the remote namespace may be mirrored: not ignored, and allowed (or no allow list).
     public func isNamespaceMirrored(_ namespace: String) -> Bool {
-        !ignoredNamespaces.contains(namespace) && (allowedNamespaces.isEmpty || allowedNamespaces.contains(namespace))
+        scope.contains(namespace)
     }
 
     private static func clampedSliceSize(_ size: Int) -> Int {

@@ -13,6 +13,8 @@ public struct NodeSummary: KubeResource, Sendable, Hashable {
     public static let regionLabel = "topology.kubernetes.io/region"
     public static let excludeFromExternalLoadBalancersLabel = "node.kubernetes.io/exclude-from-external-load-balancers"
     public static let hostnameLabel = "kubernetes.io/hostname"
+    /// The taint the cluster autoscaler puts on a node it is about to remove.
+    public static let toBeDeletedTaint = "ToBeDeletedByClusterAutoscaler"
 
     /// The value of a node condition's `status`.
     public enum ConditionStatus: Sendable, Hashable {
@@ -42,6 +44,8 @@ public struct NodeSummary: KubeResource, Sendable, Hashable {
     /// Only name, uid, resourceVersion and the kept labels.
     public var metadata: ObjectMeta
     public var unschedulable: Bool
+    /// The cluster autoscaler is removing this node (taint `ToBeDeletedByClusterAutoscaler`).
+    public var toBeDeletedByClusterAutoscaler: Bool
     public var addresses: [NodeAddress]
     /// The `Ready` condition's status, nil when the node reports none.
     public var ready: ConditionStatus?
@@ -49,11 +53,12 @@ public struct NodeSummary: KubeResource, Sendable, Hashable {
     public var networkUnavailable: ConditionStatus?
 
     public init(
-        metadata: ObjectMeta = ObjectMeta(), unschedulable: Bool = false, addresses: [NodeAddress] = [],
-        ready: ConditionStatus? = nil, networkUnavailable: ConditionStatus? = nil
+        metadata: ObjectMeta = ObjectMeta(), unschedulable: Bool = false, toBeDeletedByClusterAutoscaler: Bool = false,
+        addresses: [NodeAddress] = [], ready: ConditionStatus? = nil, networkUnavailable: ConditionStatus? = nil
     ) {
         self.metadata = metadata
         self.unschedulable = unschedulable
+        self.toBeDeletedByClusterAutoscaler = toBeDeletedByClusterAutoscaler
         self.addresses = addresses
         self.ready = ready
         self.networkUnavailable = networkUnavailable
@@ -83,10 +88,18 @@ public struct NodeSummary: KubeResource, Sendable, Hashable {
     public init(json: JSONNode) throws(JSONDecodingError) {
         try json.requireObject()
         metadata = try json.withMember("metadata", Self.decodeMetadata) ?? ObjectMeta()
-        unschedulable =
-            try json.withMember("spec") { (spec) throws(JSONDecodingError) in
-                try spec.decode("unschedulable") ?? false
-            } ?? false
+        var unschedulable = false
+        var toBeDeleted = false
+        _ = try json.withMember("spec") { (spec) throws(JSONDecodingError) in
+            unschedulable = try spec.decode("unschedulable") ?? false
+            _ = try spec.withMember("taints") { (taints) throws(JSONDecodingError) in
+                try taints.forEachElement { (_, taint) throws(JSONDecodingError) in
+                    if taint["key"]?.stringEquals("ToBeDeletedByClusterAutoscaler") == true { toBeDeleted = true }
+                }
+            }
+        }
+        self.unschedulable = unschedulable
+        self.toBeDeletedByClusterAutoscaler = toBeDeleted
         var addresses: [NodeAddress] = []
         var ready: ConditionStatus?
         var networkUnavailable: ConditionStatus?
@@ -130,6 +143,9 @@ public struct NodeSummary: KubeResource, Sendable, Hashable {
     public func toJSON() -> JSONValue {
         var spec = JSONObjectBuilder()
         if unschedulable { spec.set("unschedulable", true) }
+        if toBeDeletedByClusterAutoscaler {
+            spec.set("taints", [["key": .string(Self.toBeDeletedTaint), "effect": "NoSchedule"]] as JSONValue)
+        }
         var conditions: [JSONValue] = []
         if let ready { conditions.append(["type": "Ready", "status": .string(ready.rawValue)]) }
         if let networkUnavailable {

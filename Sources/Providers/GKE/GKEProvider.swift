@@ -20,6 +20,9 @@ public struct GKEProvider: RemoteClusterProvider {
 
     public var displayName: String { "gke_\(project)_\(location)_\(clusterName)" }
 
+    /// `gke/PROJECT/LOCATION/NAME`: project IDs are global, and the endpoint's IP may change.
+    public func clusterIdentity(for config: ClusterConfig) -> String { "gke/\(project)/\(location)/\(clusterName)" }
+
     public init(flags: ProviderFlags, environment: ProviderEnvironment) throws(ProviderError) {
         guard let project = flags.remoteProject.nonEmpty else {
             throw ProviderError("the gke provider needs -remote-project (the GCP project of the remote cluster)")
