@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Providers", targets: ["Providers"]),
         .library(name: "TestAPIServer", targets: ["TestAPIServer"]),
         .library(name: "Controllers", targets: ["Controllers"]),
+        .executable(name: "test-apiserver", targets: ["TestAPIServerCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -81,6 +82,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // A long-lived test API server for rehearsing real-cluster end-to-end runs (scripts/e2e-rehearsal).
+        .executableTarget(name: "TestAPIServerCommand", dependencies: ["TestAPIServer", "KubeAPI"]),
 
         // MARK: tests
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import KubeAPI
+import Synchronization
 import TestAPIServer
 
 /// A remote and a local cluster for one end-to-end test: two in-process test API servers, or — when both
@@ -14,6 +15,8 @@ public final class TwoClusters: Sendable {
     public let localServer: TestAPIServer?
     public let namespace: String
     let transport: HTTPTransport
+    /// Further namespaces the test made (`addNamespace`), deleted with the first.
+    private let extraNamespaces = Mutex<[String]>([])
 
     init(
         remote: KubeClient, local: KubeClient, remoteServer: TestAPIServer?, localServer: TestAPIServer?,
@@ -80,13 +83,23 @@ public final class TwoClusters: Sendable {
 
     func cleanUp() async {
         if isReal {
-            try? await remote.delete(Namespace.self, name: namespace)
-            try? await local.delete(Namespace.self, name: namespace)
+            for name in [namespace] + extraNamespaces.withLock({ $0 }) {
+                try? await remote.delete(Namespace.self, name: name)
+                try? await local.delete(Namespace.self, name: name)
+            }
         } else {
             await remoteServer?.stop()
             await localServer?.stop()
         }
         transport.shutdown()
+    }
+
+    /// Another namespace of the test's own in the remote cluster (`<namespace>-<suffix>`), deleted at the end in both.
+    public func addNamespace(_ suffix: String) async throws -> String {
+        let name = "\(namespace)-\(suffix)"
+        extraNamespaces.withLock { $0.append(name) }
+        _ = try await remote.create(Namespace(metadata: ObjectMeta(name: name)))
+        return name
     }
 
     // MARK: remote nodes (in-process only; a real cluster's nodes are what they are)
@@ -123,11 +136,12 @@ public final class TwoClusters: Sendable {
     @discardableResult
     public func createRemoteService(
         _ name: String, type: ServiceType = .nodePort, ports: [ServicePort] = [ServicePort(name: "http", port: 80, targetPort: .int(8080))],
-        annotations: [String: String] = [:]
+        annotations: [String: String] = [:], namespace: String? = nil, externalTrafficPolicy: String? = nil
     ) async throws -> Service {
         try await remote.create(
             Service(
-                metadata: ObjectMeta(name: name, namespace: namespace, annotations: annotations),
-                spec: ServiceSpec(type: type, ports: ports, selector: ["app": name])))
+                metadata: ObjectMeta(name: name, namespace: namespace ?? self.namespace, annotations: annotations),
+                spec: ServiceSpec(
+                    type: type, ports: ports, selector: ["app": name], externalTrafficPolicy: externalTrafficPolicy)))
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import KubeAPI
+import TestAPIServer
+
+// `test-apiserver --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes]`: one long-lived in-process
+// kube-apiserver, for rehearsing the real-cluster end-to-end runs (`scripts/e2e-rehearsal`): it writes an
+// admin kubeconfig to PATH, prints one line when it serves, and runs until it is killed.
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("test-apiserver: \(message)\n".utf8))
+    exit(2)
+}
+
+var arguments = CommandLine.arguments.dropFirst()
+var kubeconfigPath: String?
+var options = TestAPIServer.Options()
+var seedNodes = false
+while let argument = arguments.popFirst() {
+    switch argument {
+    case "--kubeconfig":
+        guard let value = arguments.popFirst() else { fail("--kubeconfig needs a path") }
+        kubeconfigPath = value
+    case "--service-cidr":
+        guard let value = arguments.popFirst() else { fail("--service-cidr needs a CIDR such as 10.112.0.0/16") }
+        options.store.serviceCIDR = value
+    case "--seed-nodes":
+        seedNodes = true
+    default:
+        fail("unknown argument \(argument) (use --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes])")
+    }
+}
+guard let kubeconfigPath else { fail("--kubeconfig PATH is required: where to write the admin kubeconfig") }
+
+let server = try await TestAPIServer.start(options: options)
+let kubeconfig = """
+    apiVersion: v1
+    kind: Config
+    clusters:
+    - name: test
+      cluster:
+        server: \(server.url)
+        certificate-authority-data: \(Data(server.certificateAuthorityPEM).base64EncodedString())
+    users:
+    - name: admin
+      user:
+        token: \(server.adminToken)
+    contexts:
+    - name: admin
+      context:
+        cluster: test
+        user: admin
+    current-context: admin
+
+    """
+do {
+    try kubeconfig.write(toFile: kubeconfigPath, atomically: true, encoding: .utf8)
+} catch {
+    fail("cannot write \(kubeconfigPath): \(error)")
+}
+if seedNodes {
+    // Three nodes as TwoClusters seeds them in-process: two ready, one not.
+    let transport = HTTPTransport()
+    let client = KubeClient(config: try KubeconfigLoader.load(path: kubeconfigPath, context: nil), transport: transport)
+    for (index, ready) in [true, true, false].enumerated() {
+        let name = "node-\(["a", "b", "c"][index])"
+        var node = try await client.create(
+            Node(metadata: ObjectMeta(name: name, labels: ["topology.kubernetes.io/zone": "zone-\(name)"])))
+        node.status = NodeStatus(
+            addresses: [NodeAddress(type: "InternalIP", address: "10.0.0.\(index + 1)")],
+            conditions: [NodeCondition(type: "Ready", status: ready ? "True" : "False")])
+        _ = try await client.update(node, subresource: "status")
+    }
+    transport.shutdown()
+}
+FileHandle.standardOutput.write(Data("test-apiserver serving on \(server.url), kubeconfig \(kubeconfigPath)\n".utf8))
+while true { try await Task.sleep(for: .seconds(3600)) }
