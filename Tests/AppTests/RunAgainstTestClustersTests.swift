@@ -60,8 +60,8 @@ struct RunAgainstTestClustersTests {
                 }
                 let mirror = try await clusters.local.get(Service.self, name: "web", namespace: clusters.namespace)
                 #expect(
-                    mirror.metadata.annotations["barrelman.tfw.io/remote-cluster"] == "remote",
-                    "named after the remote kubeconfig's current context")
+                    mirror.metadata.annotations["barrelman.tfw.io/remote-cluster"] == "kubeconfig/\(clusters.remoteServer.url)",
+                    "the remote's identity: provider and API server, not a context name two users may share")
 
                 // Names the contract keeps, once each has had a reason to be emitted.
                 let expected = [

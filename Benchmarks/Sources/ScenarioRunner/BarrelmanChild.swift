@@ -37,7 +37,7 @@ enum BarrelmanChild {
         let remoteKubeconfig = try remote.writeKubeconfig(in: directory, name: "remote")
         var arguments = [
             flag, binary, "-local-kubeconfig", localKubeconfig, "-remote-kubeconfig", remoteKubeconfig, "-namespace", namespace,
-            "-resync-period", "1m", "-leader-elect=false", "-listen-address", "127.0.0.1:0", "-kube-api-burst", String(burst),
+            "-remote-cluster-id", "remote", "-resync-period", "1m", "-leader-elect=false", "-listen-address", "127.0.0.1:0", "-kube-api-burst", String(burst),
         ]
         if let qps { arguments += ["-kube-api-qps", String(qps)] }
         arguments += extraArguments

@@ -62,7 +62,7 @@ struct MirrorComparison {
 
     /// "node address zone ready/serving" for a node barrelman must list, nil for one it must leave out.
     static func endpoint(ofRemoteNode node: JSON) -> String? {
-        if node[path: ["spec", "unschedulable"]] == .bool(true) { return nil }
+        // Cordoned nodes stay (Kubernetes 1.26+ load balancer rules); the scenarios have no excluded-only clusters.
         if node.label("node.kubernetes.io/exclude-from-external-load-balancers") != nil { return nil }
         let addresses = node[path: ["status", "addresses"]]?.arrayValue ?? []
         guard
