@@ -156,7 +156,7 @@ public final class NodeEndpointController: Sendable {
         do {
             switch duty {
             case .release:
-                conflicts.resolved(key)
+                conflicts.resolved(key, resource: "endpoints")
                 warnings.clear(key)
                 try await release(key, slices: existingSlices, endpoints: existingEndpoints)
             case .conflict(let holder):
@@ -168,7 +168,7 @@ public final class NodeEndpointController: Sendable {
                 }
             case .serve:
                 guard let service else { return }
-                conflicts.resolved(key)
+                conflicts.resolved(key, resource: "endpoints")
                 try await sync(service, candidates: candidates, slices: existingSlices, endpoints: existingEndpoints)
                 metrics.endpointsUpdated()
             }

@@ -35,9 +35,12 @@ public final class OwnershipConflicts: Sendable {
         recorder.record(on: service, type: Event.warning, reason: "OwnershipConflict", message: message)
     }
 
-    /// Forgets the clashes of `key` (it was resolved), so a new one is reported again.
-    func resolved(_ key: ObjectKey) {
-        _ = reported.withLock { $0.removeValue(forKey: key) }
+    /// Forgets the clashes over `key`'s `resource` (resolved), so a new one is reported again.
+    func resolved(_ key: ObjectKey, resource: String) {
+        reported.withLock { reported in
+            reported[key] = reported[key]?.filter { $0.key.resource != resource }
+            if reported[key]?.isEmpty == true { reported[key] = nil }
+        }
     }
 
     /// Whether `key` has an unresolved clash of `resource` last seen less than `interval` ago: a write

@@ -95,7 +95,7 @@ public final class ServiceController: Sendable {
                     detail: "remote service \(key) is not mirrored while it exists; rechecked every \(Self.nameTakenRecheck)")
                 return
             }
-            conflicts.resolved(key)
+            conflicts.resolved(key, resource: "service")
             metrics.serviceUpdated(action: action.metricAction)
         } catch {
             if let namespace = error.terminatingNamespace {
