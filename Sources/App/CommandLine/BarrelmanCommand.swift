@@ -88,6 +88,10 @@ struct BarrelmanCommand: AsyncParsableCommand {
             throw ValidationError("-max-endpoints-per-slice \(controllers.maxEndpointsPerSlice): must be 1 to 1000")
         }
         settings.maxEndpointsPerSlice = controllers.maxEndpointsPerSlice
+        guard controllers.nodesPerService >= 0 else {
+            throw ValidationError("-nodes-per-service \(controllers.nodesPerService): must be 0 (every node) or more")
+        }
+        settings.nodesPerService = controllers.nodesPerService
         if let id = controllers.remoteClusterID {
             guard !id.isEmpty, !id.contains(where: \.isWhitespace) else {
                 throw ValidationError("-remote-cluster-id \"\(id)\": must be non-empty and without spaces")

@@ -58,6 +58,10 @@ struct ControllerOptions: ParsableArguments {
     @Option(name: goFlag("mirror-loadbalancer"), help: "Mirror remote LoadBalancer services too (boolean).")
     var mirrorLoadBalancer: String = "true"
     @Option(
+        name: goFlag("nodes-per-service"),
+        help: "Remote nodes per service's endpoints, spread over zones and chosen by rendezvous hashing (0: every eligible node).")
+    var nodesPerService: Int = 0
+    @Option(
         name: goFlag("remote-cluster-id"),
         help: "Identity of the remote cluster written on every local object; decides what this instance owns (default: the provider's, e.g. gke/PROJECT/ZONE/NAME or kubeconfig/SERVER-URL).")
     var remoteClusterID: String?

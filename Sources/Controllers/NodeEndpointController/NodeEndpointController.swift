@@ -199,12 +199,19 @@ public final class NodeEndpointController: Sendable {
         }
     }
 
-    /// The node selection for `service`: its own nodes for `externalTrafficPolicy: Local`, else the shared one.
-    /// nil while the remote slices needed for that are not cached yet.
+    /// The node selection for `service`: its own nodes for `externalTrafficPolicy: Local`, else the shared one
+    /// (its subset with `-nodes-per-service`). nil while the remote slices needed for that are not cached yet.
     private func selection(for service: Service, candidates: NodeCandidates) -> (EndpointNodeSelection, Bool)? {
         guard BarrelmanLabels.isManagedResource(service.metadata), let remote = remoteServices.get(service.key),
             routesToLocalEndpointsOnly(remote)
-        else { return (candidates.cluster, false) }
+        else {
+            var selection = candidates.cluster
+            if settings.nodesPerService > 0 {
+                selection.nodes = NodeSubset.choose(
+                    from: selection.nodes, service: service.key, count: settings.nodesPerService)
+            }
+            return (selection, false)
+        }
         guard remoteSlices.hasSynced else { return nil }
         let hosting = nodesHostingEndpoints(remoteSliceIndex.slices(of: service.key, in: remoteSlices))
         return (EndpointNodeSelection(candidates: candidates.all, hosting: hosting), true)

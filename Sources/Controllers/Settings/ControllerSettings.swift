@@ -42,6 +42,9 @@ public struct ControllerSettings: Sendable, Hashable {
     public var maxEndpointsPerSlice: Int {
         didSet { maxEndpointsPerSlice = Self.clampedSliceSize(maxEndpointsPerSlice) }
     }
+    /// `-nodes-per-service`: how many nodes each service's endpoints hold (`NodeSubset`); 0 means every eligible node.
+    /// Services with `externalTrafficPolicy: Local` keep their own nodes (those running their pods).
+    public var nodesPerService: Int = 0
     /// The remote cluster's display name, for messages.
     public var remoteClusterName: String
     /// The remote cluster's identity, stable and unique per remote (`RemoteClusterProvider.clusterIdentity`):
