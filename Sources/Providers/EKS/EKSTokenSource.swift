@@ -36,7 +36,9 @@ public actor EKSTokenSource: CredentialSource {
             clusterName: clusterName, sts: sts, region: region, credentials: signing, date: now)
         let token = EKSToken.token(presignedURL: url)
         let credentialsRefresh = signing.expiration.map { AWSCredentialCache.refreshTime(expiration: $0, fetchedAt: now) }
-        let refreshAt = EKSToken.refreshTime(madeAt: now, lifetime: lifetime, credentialsRefresh: credentialsRefresh)
+        // X-Amz-Date has whole seconds: the cluster counts the token's age from the second it was signed in.
+        let signedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let refreshAt = EKSToken.refreshTime(madeAt: signedAt, lifetime: lifetime, credentialsRefresh: credentialsRefresh)
         cached = (token, url, refreshAt)
         logger.debug(
             "made an EKS token", metadata: ["cluster": "\(clusterName)", "credentials": "\(credentials.source)"])
