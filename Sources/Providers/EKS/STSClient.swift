@@ -12,41 +12,48 @@ struct STSClient: Sendable {
     func assumeRoleWithWebIdentity(
         roleARN: String, sessionName: String, webIdentityToken: String, tokenFile: String
     ) async throws(ProviderError) -> AWSCredentials {
-        let form = formBody([
-            ("Action", "AssumeRoleWithWebIdentity"), ("Version", Self.version), ("RoleArn", roleARN),
-            ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken),
-        ])
-        let response = try await send(
-            "AssumeRoleWithWebIdentity", method: "POST", url: endpoint.url(path: "/"), headers: [formContentType],
-            body: form)
-        guard response.status == 200 else {
-            throw ProviderError(
-                "STS AssumeRoleWithWebIdentity of \(roleARN) with the token in \(tokenFile) was refused "
-                    + "(\(refusal(response))); check the role's trust policy allows this cluster's OIDC provider "
-                    + "and service account (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)")
+        try await credentials(
+            from: "AssumeRoleWithWebIdentity",
+            [("RoleArn", roleARN), ("RoleSessionName", sessionName), ("WebIdentityToken", webIdentityToken)],
+            signedWith: nil
+        ) { refusal in
+            "STS AssumeRoleWithWebIdentity of \(roleARN) with the token in \(tokenFile) was refused (\(refusal)); "
+                + "check the role's trust policy allows this cluster's OIDC provider and service account "
+                + "(AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)"
         }
-        return try credentials(in: response.body, action: "AssumeRoleWithWebIdentity")
     }
 
     /// `sts:AssumeRole`, signed with `caller`'s credentials.
     func assumeRole(
         roleARN: String, sessionName: String, caller: AWSCredentials, callerSource: String
     ) async throws(ProviderError) -> AWSCredentials {
-        let body = formBody([
-            ("Action", "AssumeRole"), ("Version", Self.version), ("RoleArn", roleARN), ("RoleSessionName", sessionName),
-        ])
-        let request = endpoint.request(method: "POST", path: "/", headers: [formContentType], payload: body)
-        let signed = SigV4Signer(region: region, service: "sts").sign(request, credentials: caller, date: Date())
-        let response = try await send(
-            "AssumeRole", method: "POST", url: endpoint.url(path: "/"), headers: [formContentType] + signed.headers,
-            body: body)
-        guard response.status == 200 else {
-            throw ProviderError(
-                "STS AssumeRole of \(roleARN) with the credentials from \(callerSource) was refused "
-                    + "(\(refusal(response))); the caller needs sts:AssumeRole on the role and the role's trust "
-                    + "policy must allow the caller")
+        try await credentials(
+            from: "AssumeRole", [("RoleArn", roleARN), ("RoleSessionName", sessionName)], signedWith: caller
+        ) { refusal in
+            "STS AssumeRole of \(roleARN) with the credentials from \(callerSource) was refused (\(refusal)); the "
+                + "caller needs sts:AssumeRole on the role and the role's trust policy must allow the caller"
         }
-        return try credentials(in: response.body, action: "AssumeRole")
+    }
+
+    /// POSTs `action` with `parameters` (signed when `caller` is given) and reads the credentials it answers
+    /// with; a refusal becomes the message `refused` makes of its status, code and message.
+    private func credentials(
+        from action: String, _ parameters: [(name: String, value: String)], signedWith caller: AWSCredentials?,
+        refused: (String) -> String
+    ) async throws(ProviderError) -> AWSCredentials {
+        let contentType = ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        let body = Array(SigV4Request.queryString([("Action", action), ("Version", Self.version)] + parameters).utf8)
+        var headers: [(name: String, value: String)] = [contentType]
+        if let caller {
+            let request = endpoint.request(method: "POST", path: "/", headers: [contentType], payload: body)
+            headers += SigV4Signer(region: region, service: "sts").sign(request, credentials: caller, date: Date()).headers
+        }
+        let response = try await send(action, method: "POST", url: endpoint.url(path: "/"), headers: headers, body: body)
+        guard response.status == 200 else {
+            let summary = STSResponseXML.errorSummary(response.body).map { ": \($0)" } ?? ""
+            throw ProviderError(refused("HTTP \(response.status)\(summary)"))
+        }
+        return try parsedCredentials(response.body, action: action)
     }
 
     /// The ARN STS reports for the signer of `presignedURL` (the token's URL): who the cluster sees.
@@ -56,14 +63,6 @@ struct STSClient: Sendable {
             body: nil)
         guard let response, response.status == 200 else { return nil }
         return STSResponseXML.element("Arn", in: response.body)
-    }
-
-    private var formContentType: (name: String, value: String) {
-        ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-    }
-
-    private func formBody(_ pairs: [(name: String, value: String)]) -> [UInt8] {
-        Array(SigV4Request.queryString(pairs).utf8)
     }
 
     private func send(
@@ -78,11 +77,7 @@ struct STSClient: Sendable {
         }
     }
 
-    private func refusal(_ response: HTTPResponse) -> String {
-        "HTTP \(response.status)" + (STSResponseXML.errorSummary(response.body).map { ": \($0)" } ?? "")
-    }
-
-    private func credentials(in body: [UInt8], action: String) throws(ProviderError) -> AWSCredentials {
+    private func parsedCredentials(_ body: [UInt8], action: String) throws(ProviderError) -> AWSCredentials {
         guard let keyID = STSResponseXML.element("AccessKeyId", in: body).nonEmpty,
             let secret = STSResponseXML.element("SecretAccessKey", in: body).nonEmpty,
             let token = STSResponseXML.element("SessionToken", in: body).nonEmpty,

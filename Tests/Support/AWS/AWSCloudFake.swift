@@ -5,7 +5,7 @@ import TestAPIServer
 /// STS, the EKS API and the Pod Identity agent in-process on loopback, and what makes a TestAPIServer
 /// authenticate as an EKS cluster does. The HTTPS fakes use a test CA whose PEM is in `caFile`
 /// (pass it as `SSL_CERT_FILE`).
-public final class AWSCloudFake: Sendable {
+public final class AWSCloudFake: CloudFake {
     public static let region = "eu-west-1"
     public let ledger: AWSIdentityLedger
     public let sts: STSFake
@@ -55,41 +55,20 @@ public final class AWSCloudFake: Sendable {
     }
 
     public static func start() async throws -> AWSCloudFake {
-        let authority = try TestCertificateAuthority.generate(commonName: "fake-aws-ca")
-        let certificate = try authority.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        let tls = ServerTLSMaterial(
-            certificateChainPEM: certificate.certificatePEM, privateKeyPEM: certificate.privateKeyPEM)
+        let tls = try FakeCloudTLS(name: "fake-aws")
         let ledger = AWSIdentityLedger()
         let sts = STSFake(ledger: ledger, region: region)
         let eksAPI = EKSAPIFake(ledger: ledger, region: region)
         let agent = PodIdentityAgentFake(ledger: ledger)
-        let stsServer = HTTPSServer(tls: tls, handler: sts)
-        let eksServer = HTTPSServer(tls: tls, handler: eksAPI)
+        let stsServer = HTTPSServer(tls: tls.material, handler: sts)
+        let eksServer = HTTPSServer(tls: tls.material, handler: eksAPI)
         let stsPort = try await stsServer.start()
         let eksPort = try await eksServer.start()
         let agentServer = try LoopbackHTTPServer(handler: agent)
-        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-            "fake-aws-" + UUID().uuidString.lowercased())
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let caFile = (directory as NSString).appendingPathComponent("ca.pem")
-        try Data(authority.certificatePEM).write(to: URL(fileURLWithPath: caFile))
         return AWSCloudFake(
             ledger: ledger, sts: sts, eksAPI: eksAPI, podIdentityAgent: agent, stsURL: "https://127.0.0.1:\(stsPort)",
-            eksAPIURL: "https://127.0.0.1:\(eksPort)", caFile: caFile, directory: directory, stsServer: stsServer,
+            eksAPIURL: "https://127.0.0.1:\(eksPort)", caFile: tls.caFile, directory: tls.directory, stsServer: stsServer,
             eksServer: eksServer, agentServer: agentServer)
-    }
-
-    /// Starts the fakes, runs `body`, and stops them even when `body` throws.
-    public static func with<T>(_ body: (AWSCloudFake) async throws -> T) async throws -> T {
-        let fake = try await start()
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
     }
 
     /// Registers `server` as EKS cluster `name`, reached at its `https://127.0.0.1:port` with its CA.
