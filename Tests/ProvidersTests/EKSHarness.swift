@@ -20,24 +20,14 @@ struct EKSHarness {
 
     static func with(tokenLifetime: Duration = .seconds(900), _ body: (EKSHarness) async throws -> Void) async throws {
         try await AWSCloudFake.with { aws in
-            let server = try await TestAPIServer.start()
-            let transport = HTTPTransport()
-            do {
+            try await withRemoteTestCluster { server, transport in
                 aws.addCluster(name: clusterName, server: server)
                 aws.trustEKSTokens(on: server, clusterName: clusterName, lifetime: tokenLifetime)
                 let userARN = aws.ledger.addUser(name: "barrelman", accessKeyID: accessKeyID, secret: secretAccessKey)
                 aws.mapPrincipal(userARN)
-                _ = try await KubeClient(config: server.adminConfig(), transport: transport)
-                    .create(Namespace(metadata: ObjectMeta(name: "remote-ns")))
                 try await body(
                     EKSHarness(aws: aws, server: server, transport: transport, userARN: userARN, tokenLifetime: tokenLifetime))
-            } catch {
-                await server.stop()
-                transport.shutdown()
-                throw error
             }
-            await server.stop()
-            transport.shutdown()
         }
     }
 
