@@ -12,6 +12,7 @@ public actor EKSTokenSource: CredentialSource {
     nonisolated let lifetime: Duration
     private let logger: Logger
     private var cached: (token: String, url: String, refreshAt: Date)?
+    private var lastCredentialsReset: Date?
 
     init(
         clusterName: String, region: String, sts: AWSEndpoint, credentials: AWSCredentialCache, lifetime: Duration,
@@ -53,9 +54,15 @@ public actor EKSTokenSource: CredentialSource {
         }
     }
 
-    /// Drops the token and the credentials behind it: the next request signs a new one with fresh credentials.
+    /// Drops the token: the next request signs a new one. A 401 may also mean the session behind it was
+    /// revoked, so the credentials are fetched again too, at most once a minute (an unmapped principal gets
+    /// 401s on every retry, and each must not cost an STS call).
     public func invalidate() async {
         cached = nil
-        await credentials.invalidate()
+        let now = Date()
+        if lastCredentialsReset.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            lastCredentialsReset = now
+            await credentials.invalidate()
+        }
     }
 }
