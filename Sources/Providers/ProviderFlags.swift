@@ -18,11 +18,24 @@ public struct ProviderFlags: Sendable, Equatable {
     public var gkeAPIEndpoint: String?
     /// `-gke-use-private-endpoint`: connect to the cluster's private endpoint instead of its public one.
     public var gkeUsePrivateEndpoint: Bool
+    /// `-eks-cluster-name`: name of the remote EKS cluster.
+    public var eksClusterName: String?
+    /// `-eks-region`: its region (else `AWS_REGION`, else `AWS_DEFAULT_REGION`).
+    public var eksRegion: String?
+    /// `-eks-role-arn`: a role to assume (with the credentials found) before calling EKS.
+    public var eksRoleARN: String?
+    /// `-eks-api-endpoint`: base URL of the EKS API (default `https://eks.<region>.amazonaws.com`).
+    public var eksAPIEndpoint: String?
+    /// `-sts-endpoint`: base URL of STS (default `https://sts.<region>.amazonaws.com`); also the host the
+    /// cluster's tokens are presigned for.
+    public var stsEndpoint: String?
 
     public init(
         remoteProvider: String? = nil, remoteKubeconfig: String? = nil, remoteContext: String? = nil,
         remoteProject: String? = nil, remoteZone: String = "europe-west1-c", remoteClusterName: String? = nil,
-        remoteCredentials: String? = nil, gkeAPIEndpoint: String? = nil, gkeUsePrivateEndpoint: Bool = false
+        remoteCredentials: String? = nil, gkeAPIEndpoint: String? = nil, gkeUsePrivateEndpoint: Bool = false,
+        eksClusterName: String? = nil, eksRegion: String? = nil, eksRoleARN: String? = nil,
+        eksAPIEndpoint: String? = nil, stsEndpoint: String? = nil
     ) {
         self.remoteProvider = remoteProvider
         self.remoteKubeconfig = remoteKubeconfig
@@ -33,6 +46,11 @@ public struct ProviderFlags: Sendable, Equatable {
         self.remoteCredentials = remoteCredentials
         self.gkeAPIEndpoint = gkeAPIEndpoint
         self.gkeUsePrivateEndpoint = gkeUsePrivateEndpoint
+        self.eksClusterName = eksClusterName
+        self.eksRegion = eksRegion
+        self.eksRoleARN = eksRoleARN
+        self.eksAPIEndpoint = eksAPIEndpoint
+        self.stsEndpoint = stsEndpoint
     }
 }
 

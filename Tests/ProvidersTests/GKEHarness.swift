@@ -15,24 +15,14 @@ struct GKEHarness {
 
     static func with(_ body: (GKEHarness) async throws -> Void) async throws {
         try await GoogleCloudFake.with { google in
-            let server = try await TestAPIServer.start()
-            let transport = HTTPTransport()
-            do {
+            try await withRemoteTestCluster { server, transport in
                 google.trustIssuedTokens(on: server)
                 google.addCluster(server: server)
-                _ = try await KubeClient(config: server.adminConfig(), transport: transport)
-                    .create(Namespace(metadata: ObjectMeta(name: "remote-ns")))
                 let key = try google.makeServiceAccountKey()
                 let keyPath = try key.write(to: google.temporaryDirectory)
                 try await body(
                     GKEHarness(google: google, server: server, key: key, keyPath: keyPath, transport: transport))
-            } catch {
-                await server.stop()
-                transport.shutdown()
-                throw error
             }
-            await server.stop()
-            transport.shutdown()
         }
     }
 

@@ -33,15 +33,16 @@ import Testing
         #expect(
             message
                 == "no remote cluster configured: set -remote-project and -remote-cluster-name (with -remote-zone) "
-                + "for a GKE cluster, or -remote-kubeconfig (with -remote-context) for any cluster")
+                + "for a GKE cluster, -eks-cluster-name (with -eks-region) for an EKS cluster, "
+                + "or -remote-kubeconfig (with -remote-context) for any cluster")
     }
 
     @Test func unknownProviderListsKnownOnes() async {
         let message = await providerErrorMessage {
             try ProviderRegistry.standard.makeProvider(
-                flags: ProviderFlags(remoteProvider: "eks"), environment: environment)
+                flags: ProviderFlags(remoteProvider: "aks"), environment: environment)
         }
-        #expect(message == "-remote-provider eks: unknown provider (use one of: gke, kubeconfig)")
+        #expect(message == "-remote-provider aks: unknown provider (use one of: eks, gke, kubeconfig)")
     }
 
     @Test func newProvidersRegisterByName() throws {
@@ -54,7 +55,7 @@ import Testing
         }
         var registry = ProviderRegistry.standard
         registry.register(name: "fixed") { (_, _) throws(ProviderError) in Fixed() }
-        #expect(registry.names == ["fixed", "gke", "kubeconfig"])
+        #expect(registry.names == ["eks", "fixed", "gke", "kubeconfig"])
         let provider = try registry.makeProvider(flags: ProviderFlags(remoteProvider: "fixed"), environment: environment)
         #expect(provider.displayName == "fixed-cluster")
     }

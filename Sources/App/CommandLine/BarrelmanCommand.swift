@@ -112,6 +112,11 @@ struct BarrelmanCommand: AsyncParsableCommand {
         flags.remoteCredentials = remote.remoteCredentials
         flags.gkeAPIEndpoint = remote.gkeAPIEndpoint
         flags.gkeUsePrivateEndpoint = GoBool.parse(remote.gkeUsePrivateEndpoint) ?? false
+        flags.eksClusterName = remote.eksClusterName
+        flags.eksRegion = remote.eksRegion
+        flags.eksRoleARN = remote.eksRoleARN
+        flags.eksAPIEndpoint = remote.eksAPIEndpoint
+        flags.stsEndpoint = remote.stsEndpoint
         return flags
     }
 

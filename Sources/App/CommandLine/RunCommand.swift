@@ -16,7 +16,7 @@ struct LocalClusterOptions: ParsableArguments {
 }
 
 struct RemoteClusterOptions: ParsableArguments {
-    @Option(name: goFlag("remote-provider"), help: "gke or kubeconfig (default: gke with -remote-project, kubeconfig with -remote-kubeconfig).")
+    @Option(name: goFlag("remote-provider"), help: "gke, eks or kubeconfig (default: gke with -remote-project, kubeconfig with -remote-kubeconfig).")
     var remoteProvider: String?
     @Option(name: goFlag("remote-kubeconfig"), help: "Kubeconfig of the remote cluster (kubeconfig provider).")
     var remoteKubeconfig: String?
@@ -34,6 +34,16 @@ struct RemoteClusterOptions: ParsableArguments {
     var gkeAPIEndpoint: String?
     @Option(name: goFlag("gke-use-private-endpoint"), help: "Use the GKE cluster's private endpoint (boolean).")
     var gkeUsePrivateEndpoint: String = "false"
+    @Option(name: goFlag("eks-cluster-name"), help: "Name of the remote EKS cluster (eks provider).")
+    var eksClusterName: String?
+    @Option(name: goFlag("eks-region"), help: "Region of the remote EKS cluster (default: $AWS_REGION, else $AWS_DEFAULT_REGION).")
+    var eksRegion: String?
+    @Option(name: goFlag("eks-role-arn"), help: "IAM role to assume before calling EKS (eks provider; optional).")
+    var eksRoleARN: String?
+    @Option(name: goFlag("eks-api-endpoint"), help: "Base URL of the EKS API (default: https://eks.REGION.amazonaws.com).")
+    var eksAPIEndpoint: String?
+    @Option(name: goFlag("sts-endpoint"), help: "Base URL of AWS STS (default: https://sts.REGION.amazonaws.com).")
+    var stsEndpoint: String?
 }
 
 struct ControllerOptions: ParsableArguments {
@@ -95,7 +105,8 @@ enum FlagNames {
     ]
     static let values: Set<String> = [
         "local-kubeconfig", "local-context", "remote-provider", "remote-kubeconfig", "remote-context", "remote-project",
-        "remote-zone", "remote-cluster-name", "remote-credentials", "gke-api-endpoint", "resync-period", "nec-workers",
+        "remote-zone", "remote-cluster-name", "remote-credentials", "gke-api-endpoint", "eks-cluster-name", "eks-region",
+        "eks-role-arn", "eks-api-endpoint", "sts-endpoint", "resync-period", "nec-workers",
         "sc-workers", "ignore-namespace", "namespace", "endpoints-mode", "max-endpoints-per-slice", "node-address-type",
         "listen-address", "leader-elect-namespace", "kube-api-qps", "kube-api-burst", "log-format", "v",
     ]

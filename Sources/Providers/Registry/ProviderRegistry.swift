@@ -9,11 +9,14 @@ public struct ProviderRegistry: Sendable {
     /// No providers; add them with `register`.
     public init() {}
 
-    /// `gke` and `kubeconfig`.
+    /// `eks`, `gke` and `kubeconfig`.
     public static let standard: ProviderRegistry = {
         var registry = ProviderRegistry()
         registry.register(name: GKEProvider.providerName) { (flags, environment) throws(ProviderError) in
             try GKEProvider(flags: flags, environment: environment)
+        }
+        registry.register(name: EKSProvider.providerName) { (flags, environment) throws(ProviderError) in
+            try EKSProvider(flags: flags, environment: environment)
         }
         registry.register(name: KubeconfigProvider.providerName) { (flags, environment) throws(ProviderError) in
             try KubeconfigProvider(flags: flags, environment: environment)
@@ -30,7 +33,7 @@ public struct ProviderRegistry: Sendable {
     public var names: [String] { factories.keys.sorted() }
 
     /// `-remote-provider NAME`, else gke when `-remote-project` is set, kubeconfig when `-remote-kubeconfig` is set,
-    /// else an error listing both ways.
+    /// eks when `-eks-cluster-name` is set, else an error listing the ways.
     public func makeProvider(
         flags: ProviderFlags, environment: ProviderEnvironment
     ) throws(ProviderError) -> any RemoteClusterProvider {
@@ -41,10 +44,13 @@ public struct ProviderRegistry: Sendable {
             name = GKEProvider.providerName
         } else if flags.remoteKubeconfig.nonEmpty != nil {
             name = KubeconfigProvider.providerName
+        } else if flags.eksClusterName.nonEmpty != nil {
+            name = EKSProvider.providerName
         } else {
             throw ProviderError(
                 "no remote cluster configured: set -remote-project and -remote-cluster-name (with -remote-zone) "
-                    + "for a GKE cluster, or -remote-kubeconfig (with -remote-context) for any cluster")
+                    + "for a GKE cluster, -eks-cluster-name (with -eks-region) for an EKS cluster, "
+                    + "or -remote-kubeconfig (with -remote-context) for any cluster")
         }
         guard let factory = factories[name] else {
             throw ProviderError(

@@ -18,7 +18,12 @@ public final class Authenticator: Sendable {
         /// Rules by user name for certificate users; certificates whose CN has no entry get full access.
         var certificateRules: [String: AccessRules] = [:]
         var acceptsClientCertificates = true
+        /// Asked about bearer tokens no static entry knows (a webhook token authenticator, as EKS has).
+        var tokenReviewer: TokenReviewer?
     }
+
+    /// The user name for a bearer token, or nil to refuse it (a 401). Such users get full access.
+    public typealias TokenReviewer = @Sendable (_ token: String) -> String?
 
     private let registry = Mutex(Registry())
 
@@ -42,6 +47,11 @@ public final class Authenticator: Sendable {
         }
     }
 
+    /// Asks `reviewer` about bearer tokens that no `addUser` entry knows; nil removes it.
+    public func setTokenReviewer(_ reviewer: TokenReviewer?) {
+        registry.withLock { $0.tokenReviewer = reviewer }
+    }
+
     /// Accepts HTTP basic auth for `name` with `password`.
     public func addBasicUser(name: String, password: String, rules: AccessRules = .all) {
         registry.withLock {
@@ -61,7 +71,9 @@ public final class Authenticator: Sendable {
 
     /// The caller, or nil for missing or unknown credentials (a 401).
     func authenticate(_ request: ServerRequest) -> AuthenticatedUser? {
-        registry.withLock { registry -> AuthenticatedUser? in
+        var unknownToken: String?
+        let reviewer = registry.withLock { $0.tokenReviewer }
+        let user = registry.withLock { registry -> AuthenticatedUser? in
             // kube's union authenticator tries x509 before tokens; the first success wins.
             if let certificate = request.clientCertificate, registry.acceptsClientCertificates {
                 return AuthenticatedUser(
@@ -75,6 +87,7 @@ public final class Authenticator: Sendable {
                 let credential = String(parts[1]).trimmingSpaces()
                 if scheme == "bearer" {
                     if let expiry = registry.tokenExpiry[credential], Date() >= expiry { return nil }
+                    if registry.tokens[credential] == nil { unknownToken = credential }
                     return registry.tokens[credential]
                 }
                 if scheme == "basic" {
@@ -91,5 +104,10 @@ public final class Authenticator: Sendable {
             }
             return nil
         }
+        // Outside the lock: a reviewer may be slow or take locks of its own.
+        if let unknownToken, let reviewer {
+            return reviewer(unknownToken).map { AuthenticatedUser(name: $0, groups: [], rules: .all) }
+        }
+        return user
     }
 }

@@ -95,6 +95,7 @@ final class BarrelmanProcess: @unchecked Sendable {
         var fullEnvironment = ProcessInfo.processInfo.environment
         // Keep the developer's cloud credentials out of the subprocess.
         fullEnvironment["GOOGLE_APPLICATION_CREDENTIALS"] = nil
+        for name in fullEnvironment.keys where name.hasPrefix("AWS_") { fullEnvironment[name] = nil }
         fullEnvironment.merge(environment) { $1 }
         process.environment = fullEnvironment
         let running = BarrelmanProcess(process: process, directory: directory)

@@ -3,7 +3,7 @@ import TestAPIServer
 
 /// Google's OAuth2 token endpoint, Container API and GCE metadata server, in-process on loopback.
 /// The HTTPS fakes use a test CA whose PEM is written to `caFile`: pass it as `SSL_CERT_FILE`.
-public final class GoogleCloudFake: Sendable {
+public final class GoogleCloudFake: CloudFake {
     public let ledger: GoogleTokenLedger
     public let tokenEndpoint: OAuth2TokenEndpointFake
     public let containerAPI: ContainerAPIFake
@@ -41,45 +41,24 @@ public final class GoogleCloudFake: Sendable {
     }
 
     public static func start() async throws -> GoogleCloudFake {
-        let authority = try TestCertificateAuthority.generate(commonName: "fake-google-ca")
-        let certificate = try authority.issueServerCertificate(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
-        let tls = ServerTLSMaterial(
-            certificateChainPEM: certificate.certificatePEM, privateKeyPEM: certificate.privateKeyPEM)
+        let tls = try FakeCloudTLS(name: "fake-google")
         let ledger = GoogleTokenLedger()
         let tokenEndpoint = OAuth2TokenEndpointFake(ledger: ledger)
         let containerAPI = ContainerAPIFake(ledger: ledger)
         let metadataServer = MetadataServerFake(ledger: ledger)
-        let tokenServer = HTTPSServer(tls: tls, handler: tokenEndpoint)
-        let containerServer = HTTPSServer(tls: tls, handler: containerAPI)
+        let tokenServer = HTTPSServer(tls: tls.material, handler: tokenEndpoint)
+        let containerServer = HTTPSServer(tls: tls.material, handler: containerAPI)
         let tokenPort = try await tokenServer.start()
         let containerPort = try await containerServer.start()
         let metadataHTTP = try LoopbackHTTPServer(handler: metadataServer)
         let tokenURL = "https://127.0.0.1:\(tokenPort)/token"
         tokenEndpoint.url = tokenURL
 
-        let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-            "fake-google-" + UUID().uuidString.lowercased())
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let caFile = (directory as NSString).appendingPathComponent("ca.pem")
-        try Data(authority.certificatePEM).write(to: URL(fileURLWithPath: caFile))
         return GoogleCloudFake(
             ledger: ledger, tokenEndpoint: tokenEndpoint, containerAPI: containerAPI, metadataServer: metadataServer,
-            tokenURL: tokenURL, containerAPIURL: "https://127.0.0.1:\(containerPort)", caFile: caFile,
-            directory: directory, tokenServer: tokenServer, containerServer: containerServer,
+            tokenURL: tokenURL, containerAPIURL: "https://127.0.0.1:\(containerPort)", caFile: tls.caFile,
+            directory: tls.directory, tokenServer: tokenServer, containerServer: containerServer,
             metadataHTTP: metadataHTTP)
-    }
-
-    /// Starts the fakes, runs `body`, and stops them even when `body` throws.
-    public static func with<T>(_ body: (GoogleCloudFake) async throws -> T) async throws -> T {
-        let fake = try await start()
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
     }
 
     /// A new RSA-2048 service-account key whose `token_uri` is this fake, registered with it.
