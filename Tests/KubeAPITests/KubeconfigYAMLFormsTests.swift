@@ -46,6 +46,7 @@ import Testing
         ("a local tag", "!team team-a", "team-a"),
         ("the non-specific tag on a number", "! 1.26", "1.26"),
         ("an anchor", "&ns team-a", "team-a"),
+        ("an anchor and a tag", "&ns !!str 1.26", "1.26"),
         ("null", "null", "default"),
         ("tilde", "~", "default"),
         ("nothing", "", "default"),

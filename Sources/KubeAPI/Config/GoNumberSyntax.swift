@@ -25,9 +25,9 @@ enum GoNumberSyntax {
         guard !digits.isEmpty else { return nil }
         var radix: UInt64 = 10
         if digits.first == "0" {
-            let second = digits.dropFirst().first.map { Character($0.lowercased()) }
-            if digits.count >= 3, let second, let prefixed = ["b": 2, "o": 8, "x": 16][second] {
-                radix = UInt64(prefixed)
+            let prefixes: [Character: UInt64] = ["b": 2, "B": 2, "o": 8, "O": 8, "x": 16, "X": 16]
+            if digits.count >= 3, let second = digits.dropFirst().first, let prefixed = prefixes[second] {
+                radix = prefixed
                 digits = digits.dropFirst(2)
             } else {
                 radix = 8
