@@ -64,16 +64,7 @@ import Testing
         ("n", false), ("~", false),
     ])
     func readsBooleanForms(yaml: String, expected: Bool) throws {
-        let config = try Self.load(
-            """
-            current-context: x
-            clusters:
-            - name: c
-              cluster:
-                server: https://x.example
-                insecure-skip-tls-verify: \(yaml)
-            contexts: [{name: x, context: {cluster: c}}]
-            """)
+        let config = try Self.load(Self.cluster("insecure-skip-tls-verify: \(yaml)"))
         #expect(config.tls.insecureSkipVerify == expected, "\(yaml)")
     }
 
@@ -104,16 +95,7 @@ import Testing
 
     @Test(arguments: caFormsOfCertificateAuthorityData)
     func readsCertificateAuthorityDataForms(form: String, yaml: String) throws {
-        let config = try Self.load(
-            """
-            current-context: x
-            clusters:
-            - name: c
-              cluster:
-                server: https://x.example
-                certificate-authority-data: \(yaml)
-            contexts: [{name: x, context: {cluster: c}}]
-            """)
+        let config = try Self.load(Self.cluster("certificate-authority-data: \(yaml)"))
         #expect(config.tls.caPEM == Array(Fixtures.caPEM.utf8), "\(form)")
     }
 
@@ -176,6 +158,7 @@ import Testing
         configErrorMessage { _ = try load(text) }
     }
 
+    /// Cluster `c` with `line` added to its body, user `u` with a token, context `x` using both.
     static func cluster(_ line: String) -> String {
         """
         current-context: x

@@ -162,7 +162,7 @@ struct KubeconfigParser {
     private func mapping(_ node: KubeconfigValue?, at field: String) throws(ConfigError) -> [String: KubeconfigValue] {
         guard let node else { return [:] }
         switch node.content {
-        case .null: return [:]
+        case .scalar(.null): return [:]
         case .mapping(let members): return members
         default: throw mismatch(field, expected: "a mapping", node)
         }
@@ -172,7 +172,7 @@ struct KubeconfigParser {
     private func list(_ node: KubeconfigValue?, at field: String) throws(ConfigError) -> [KubeconfigValue] {
         guard let node else { return [] }
         switch node.content {
-        case .null: return []
+        case .scalar(.null): return []
         case .list(let items): return items
         default: throw mismatch(field, expected: "a list", node)
         }
@@ -181,8 +181,8 @@ struct KubeconfigParser {
     private func string(_ node: KubeconfigValue?, at field: String) throws(ConfigError) -> String? {
         guard let node else { return nil }
         switch node.content {
-        case .null: return nil
-        case .string(let text): return text
+        case .scalar(.null): return nil
+        case .scalar(.string(let text)): return text
         default: throw mismatch(field, expected: "a string", node)
         }
     }
@@ -190,8 +190,8 @@ struct KubeconfigParser {
     private func bool(_ node: KubeconfigValue?, at field: String) throws(ConfigError) -> Bool? {
         guard let node else { return nil }
         switch node.content {
-        case .null: return nil
-        case .bool(let flag): return flag
+        case .scalar(.null): return nil
+        case .scalar(.bool(let flag)): return flag
         default: throw mismatch(field, expected: "true or false", node)
         }
     }
@@ -218,9 +218,10 @@ struct KubeconfigParser {
     private func mismatch(_ field: String, expected: String, _ node: KubeconfigValue) -> ConfigError {
         let advice: String
         switch (expected, node.content) {
-        case ("a string", .int), ("a string", .uint), ("a string", .float), ("a string", .bool):
+        case ("a string", .scalar(.int)), ("a string", .scalar(.uint)), ("a string", .scalar(.float)),
+            ("a string", .scalar(.bool)):
             advice = "; kubectl reads only strings here: quote the value"
-        case ("true or false", .string):
+        case ("true or false", .scalar(.string)):
             advice = "; kubectl reads only true or false here: write it without quotes"
         default:
             advice = ""

@@ -2,12 +2,7 @@
 /// anchors and merge keys expanded, keys made strings. `line` points back into the file for errors.
 struct KubeconfigValue {
     enum Content {
-        case null
-        case bool(Bool)
-        case int(Int64)
-        case uint(UInt64)
-        case float(Double)
-        case string(String)
+        case scalar(GoYAMLScalar.Value)
         case list([KubeconfigValue])
         case mapping([String: KubeconfigValue])
     }
@@ -16,17 +11,17 @@ struct KubeconfigValue {
     var line: Int?
 
     var isNull: Bool {
-        if case .null = content { return true }
+        if case .scalar(.null) = content { return true }
         return false
     }
 
     /// How errors name what was found instead of what a field needs.
     var kindDescription: String {
         switch content {
-        case .null: "null"
-        case .bool: "true or false"
-        case .int, .uint, .float: "a number"
-        case .string: "a string"
+        case .scalar(.null): "null"
+        case .scalar(.bool): "true or false"
+        case .scalar(.int), .scalar(.uint), .scalar(.float): "a number"
+        case .scalar(.string): "a string"
         case .list: "a list"
         case .mapping: "a mapping"
         }
@@ -35,12 +30,12 @@ struct KubeconfigValue {
     /// The value as JSON, the way kubectl passes an extension on (floats are finite: the reader refuses others).
     var json: JSONValue {
         switch content {
-        case .null: .null
-        case .bool(let flag): .bool(flag)
-        case .int(let number): .int(number)
-        case .uint(let number): .double(Double(number))
-        case .float(let number): .double(number)
-        case .string(let text): .string(text)
+        case .scalar(.null): .null
+        case .scalar(.bool(let flag)): .bool(flag)
+        case .scalar(.int(let number)): .int(number)
+        case .scalar(.uint(let number)): .double(Double(number))
+        case .scalar(.float(let number)): .double(number)
+        case .scalar(.string(let text)): .string(text)
         case .list(let items): .array(items.map(\.json))
         case .mapping(let members): .object(members.mapValues(\.json))
         }

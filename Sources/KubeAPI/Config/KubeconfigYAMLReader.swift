@@ -48,18 +48,11 @@ struct KubeconfigYAMLReader {
         let line = node.mark?.line
         switch node {
         case .scalar(let scalar):
-            switch try resolve(scalar, at: path) {
-            case .null: return KubeconfigValue(content: .null, line: line)
-            case .bool(let flag): return KubeconfigValue(content: .bool(flag), line: line)
-            case .int(let number): return KubeconfigValue(content: .int(number), line: line)
-            case .uint(let number): return KubeconfigValue(content: .uint(number), line: line)
-            case .float(let number):
-                guard number.isFinite else {
-                    throw failure(at: path, line, "is .inf or .nan, which JSON cannot hold")
-                }
-                return KubeconfigValue(content: .float(number), line: line)
-            case .string(let text): return KubeconfigValue(content: .string(text), line: line)
+            let resolved = try resolve(scalar, at: path)
+            if case .float(let number) = resolved, !number.isFinite {
+                throw failure(at: path, line, "is .inf or .nan, which JSON cannot hold")
             }
+            return KubeconfigValue(content: .scalar(resolved), line: line)
         case .sequence(let sequence):
             var items: [KubeconfigValue] = []
             for (index, item) in sequence.enumerated() {
