@@ -232,6 +232,12 @@ import Testing
                 of: "{token: secret-token-7}", with: "{exec: {apiVersion: client.authentication.k8s.io/v1, command: p}}"),
             "user \"u\": exec interactiveMode must be set for apiVersion client.authentication.k8s.io/v1 (Never, IfAvailable or Always), as kubectl requires"
         ),
+        (
+            cluster("tls-server-name: x").replacingOccurrences(
+                of: "{token: secret-token-7}",
+                with: "{exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: p, interactiveMode: Sometimes}}"),
+            "user \"u\": exec interactiveMode \"Sometimes\" is not Never, IfAvailable or Always"
+        ),
     ])
     func rejectsWhatKubectlRejects(text: String, expected: String) throws {
         let message = try #require(Self.message(text))
