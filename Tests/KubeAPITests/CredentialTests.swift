@@ -119,7 +119,7 @@ import Testing
             #expect(
                 try dir.read("info")
                     == #"{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}"#
-            )
+                    + "\n")
             #expect(try dir.read("args") == "get-token --fast extra-value\n")
         }
     }
@@ -136,8 +136,8 @@ import Testing
             let info = try dir.read("info")
             #expect(
                 info
-                    == #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"cluster":{"proxy-url":"http://p:3128","server":"https://x:6443","tls-server-name":"api.x"},"interactive":false}}"#
-            )
+                    == #"{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"cluster":{"config":null,"proxy-url":"http://p:3128","server":"https://x:6443","tls-server-name":"api.x"},"interactive":false}}"#
+                    + "\n")
         }
     }
 

@@ -345,14 +345,17 @@ func configErrorMessage(_ body: () throws -> Void) -> String? {
             "certificate-authority-data: \(Fixtures.base64("not a pem"))", "",
             "cluster \"c\": certificate-authority-data does not contain a PEM certificate"
         ),
-        ("certificate-authority-data: '%%%'", "", "cluster \"c\": certificate-authority-data is not valid base64"),
+        (
+            "certificate-authority-data: '%%%'", "",
+            "clusters[c].cluster.certificate-authority-data is not valid base64 (line 6); kubectl refuses it too"
+        ),
         (
             "certificate-authority-data: \(Fixtures.base64(Fixtures.caPEM))\ninsecure-skip-tls-verify: true", "",
             "cluster \"c\": specifying a root certificates file with the insecure flag is not allowed (remove certificate-authority or insecure-skip-tls-verify)"
         ),
         (
             "tls-server-name: x", "client-certificate-data: '!!notbase64'\nclient-key-data: \(Fixtures.base64(Fixtures.keyPEM))",
-            "user \"u\": client-certificate-data is not valid base64"
+            "users[u].user.client-certificate-data is not valid base64 (line 10); kubectl refuses it too"
         ),
         (
             "tls-server-name: x", "client-certificate-data: \(Fixtures.base64(Fixtures.certPEM))",

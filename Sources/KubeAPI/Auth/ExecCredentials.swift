@@ -138,22 +138,27 @@ public actor ExecCredentials: CredentialSource {
                 + (hint.isEmpty ? " (install it, or set users[].user.exec.command to its full path)" : hint))
     }
 
-    /// `KUBERNETES_EXEC_INFO`: tells the plugin which API version to answer in and, if asked, the cluster.
+    /// `KUBERNETES_EXEC_INFO`: the `ExecCredential` client-go writes, field for field: `spec.interactive` is false
+    /// (barrelman gives plugins no terminal), and with `provideClusterInfo` `spec.cluster` carries `server` and
+    /// `config` always and the other fields only when set, as Go's `omitempty` does. client-go's JSON encoder
+    /// ends the text with a newline; so does this.
     static func execInfo(config: ExecPluginConfig) -> String {
         var spec: [String: JSONValue] = ["interactive": false]
         if config.provideClusterInfo, let cluster = config.cluster {
             var object = JSONObjectBuilder()
-            object.set("server", cluster.server)
+            object.setAlways("server", .string(cluster.server))
             object.set("tls-server-name", cluster.tlsServerName)
             if cluster.insecureSkipTLSVerify { object.set("insecure-skip-tls-verify", true) }
             object.set("certificate-authority-data", cluster.certificateAuthorityPEM.map { Data($0).base64EncodedString() })
             object.set("proxy-url", cluster.proxyURL)
+            if cluster.disableCompression { object.set("disable-compression", true) }
+            object.setAlways("config", cluster.config)
             spec["cluster"] = object.value
         }
         let info: JSONValue = [
             "apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": .object(spec),
         ]
-        return JSONDocument.encodeString(info)
+        return JSONDocument.encodeString(info) + "\n"
     }
 
     private static func parse(

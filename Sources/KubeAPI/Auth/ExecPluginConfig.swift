@@ -47,27 +47,36 @@ public struct ExecPluginConfig: Sendable, Equatable {
     }
 }
 
-/// The cluster fields an exec plugin may ask for (`spec.cluster` of `ExecCredential`).
+/// The cluster fields an exec plugin may ask for (`spec.cluster` of `ExecCredential`), as client-go fills them.
 public struct ExecClusterInfo: Sendable, Equatable {
-    /// `https://host:port` of the cluster.
+    /// `server` of the cluster, as written in the kubeconfig.
     public var server: String
     /// `tls-server-name` of the cluster.
     public var tlsServerName: String?
     /// `insecure-skip-tls-verify` of the cluster.
     public var insecureSkipTLSVerify: Bool
-    /// The CA bundle, sent base64-encoded as `certificate-authority-data`.
+    /// The CA bundle (from `certificate-authority-data`, else the `certificate-authority` file), sent base64-encoded
+    /// as `certificate-authority-data`.
     public var certificateAuthorityPEM: [UInt8]?
     /// `proxy-url` of the cluster.
     public var proxyURL: String?
+    /// `disable-compression` of the cluster.
+    public var disableCompression: Bool
+    /// The `extension` of the cluster's `extensions` entry named `client.authentication.k8s.io/exec`; `.null`
+    /// when there is none, which client-go still sends (`"config":null`).
+    public var config: JSONValue
 
     public init(
         server: String, tlsServerName: String? = nil, insecureSkipTLSVerify: Bool = false,
-        certificateAuthorityPEM: [UInt8]? = nil, proxyURL: String? = nil
+        certificateAuthorityPEM: [UInt8]? = nil, proxyURL: String? = nil, disableCompression: Bool = false,
+        config: JSONValue = .null
     ) {
         self.server = server
         self.tlsServerName = tlsServerName
         self.insecureSkipTLSVerify = insecureSkipTLSVerify
         self.certificateAuthorityPEM = certificateAuthorityPEM
         self.proxyURL = proxyURL
+        self.disableCompression = disableCompression
+        self.config = config
     }
 }

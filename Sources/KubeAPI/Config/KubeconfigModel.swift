@@ -18,13 +18,18 @@ struct Named<Value> {
 
 /// `clusters[].cluster`.
 struct KubeconfigCluster {
+    /// As written (kubectl hands exec plugins the server unchanged).
     var server: String?
     var certificateAuthority: String?
-    /// Still base64, as in the file: decoding errors are reported when the cluster is used.
-    var certificateAuthorityData: String?
+    /// Decoded from base64 when the file is read, as kubectl does for every entry.
+    var certificateAuthorityData: [UInt8]?
     var insecureSkipTLSVerify: Bool = false
     var tlsServerName: String?
     var proxyURL: String?
+    var disableCompression: Bool = false
+    /// The `extension` of the `extensions` entry named `client.authentication.k8s.io/exec`, which kubectl passes
+    /// to exec plugins as `spec.cluster.config`.
+    var execExtension: JSONValue?
 }
 
 /// `users[].user`.
@@ -34,9 +39,10 @@ struct KubeconfigUser {
     var username: String?
     var password: String?
     var clientCertificate: String?
-    var clientCertificateData: String?
+    /// Decoded from base64 when the file is read.
+    var clientCertificateData: [UInt8]?
     var clientKey: String?
-    var clientKeyData: String?
+    var clientKeyData: [UInt8]?
     var exec: KubeconfigExec?
     /// Only the name: auth providers are not supported, and the name makes the error useful.
     var authProviderName: String?

@@ -24,7 +24,7 @@ struct KubeconfigResolver {
             }
             credentials = try userCredentials(user, cluster: cluster, server: server, tls: &tls)
             // Only a key read from a file has permissions to warn about (client-key-data wins over client-key).
-            if (user.value.clientKeyData ?? "").isEmpty, let file = user.value.clientKey,
+            if (user.value.clientKeyData ?? []).isEmpty, let file = user.value.clientKey,
                 let warning = KeyFilePermissions.warning(
                     forKeyFile: file, what: "kubeconfig \(user.file): user \"\(user.name)\": client-key")
             {
@@ -71,6 +71,9 @@ struct KubeconfigResolver {
             throw ConfigError("\(owner): server \"\(server)\" must start with https:// or http://")
         }
         while server.hasSuffix("/") { server.removeLast() }
+        if let proxyURL = value.proxyURL, !proxyURL.isEmpty {
+            try Self.checkProxyURL(proxyURL, owner: owner)
+        }
 
         var tls = TLSSettings(serverName: value.tlsServerName.flatMap { $0.isEmpty ? nil : $0 })
         let hasCA = value.certificateAuthorityData?.isEmpty == false || value.certificateAuthority != nil
@@ -84,8 +87,7 @@ struct KubeconfigResolver {
         }
         // As in kubectl, inline data wins over a file.
         if let data = value.certificateAuthorityData, !data.isEmpty {
-            tls.caPEM = try PEMMaterial.base64(
-                data, field: "certificate-authority-data", kind: .certificate, owner: owner)
+            tls.caPEM = try PEMMaterial.data(data, field: "certificate-authority-data", kind: .certificate, owner: owner)
         } else if let file = value.certificateAuthority {
             tls.caPEM = try PEMMaterial.file(file, field: "certificate-authority", kind: .certificate, owner: owner)
         }
@@ -143,13 +145,13 @@ struct KubeconfigResolver {
     ) throws(ConfigError) {
         var certificate: [UInt8]?
         if let data = user.clientCertificateData, !data.isEmpty {
-            certificate = try PEMMaterial.base64(data, field: "client-certificate-data", kind: .certificate, owner: owner)
+            certificate = try PEMMaterial.data(data, field: "client-certificate-data", kind: .certificate, owner: owner)
         } else if let file = user.clientCertificate {
             certificate = try PEMMaterial.file(file, field: "client-certificate", kind: .certificate, owner: owner)
         }
         var key: [UInt8]?
         if let data = user.clientKeyData, !data.isEmpty {
-            key = try PEMMaterial.base64(data, field: "client-key-data", kind: .key, owner: owner)
+            key = try PEMMaterial.data(data, field: "client-key-data", kind: .key, owner: owner)
         } else if let file = user.clientKey {
             key = try PEMMaterial.file(file, field: "client-key", kind: .key, owner: owner)
         }
@@ -178,12 +180,38 @@ struct KubeconfigResolver {
             throw ConfigError(
                 "\(owner): exec apiVersion is \(given); use \(supported.joined(separator: " or "))")
         }
+        // client-go's `interactiveMode` rules: required for v1, defaulted to IfAvailable for v1beta1.
+        switch exec.interactiveMode {
+        case nil, "":
+            guard apiVersion != "client.authentication.k8s.io/v1" else {
+                throw ConfigError(
+                    "\(owner): exec interactiveMode must be set for apiVersion \(apiVersion) "
+                        + "(Never, IfAvailable or Always), as kubectl requires")
+            }
+        case "Never", "IfAvailable", "Always":
+            break
+        case let mode?:
+            throw ConfigError("\(owner): exec interactiveMode \"\(mode)\" is not Never, IfAvailable or Always")
+        }
+        // What client-go's ConfigToExecCluster hands the plugin: the cluster's fields as written, and the CA bytes
+        // from the data field or else the file.
         let clusterInfo = ExecClusterInfo(
-            server: server, tlsServerName: tls.serverName, insecureSkipTLSVerify: tls.insecureSkipVerify,
-            certificateAuthorityPEM: tls.caPEM, proxyURL: cluster.value.proxyURL)
+            server: cluster.value.server ?? server, tlsServerName: cluster.value.tlsServerName,
+            insecureSkipTLSVerify: cluster.value.insecureSkipTLSVerify, certificateAuthorityPEM: tls.caPEM,
+            proxyURL: cluster.value.proxyURL, disableCompression: cluster.value.disableCompression,
+            config: cluster.value.execExtension ?? .null)
         return ExecPluginConfig(
             apiVersion: apiVersion, command: command, args: exec.args, env: exec.env, installHint: exec.installHint,
             provideClusterInfo: exec.provideClusterInfo, interactiveMode: exec.interactiveMode,
             cluster: exec.provideClusterInfo ? clusterInfo : nil)
+    }
+
+    /// client-go accepts only these proxy schemes (and refuses the context otherwise).
+    private static func checkProxyURL(_ proxyURL: String, owner: String) throws(ConfigError) {
+        let scheme = proxyURL.firstIndex(of: ":").map { proxyURL[..<$0].lowercased() } ?? ""
+        guard ["http", "https", "socks5"].contains(scheme) else {
+            throw ConfigError(
+                "\(owner): proxy-url has scheme \"\(scheme)\"; kubectl accepts only http, https or socks5")
+        }
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads certificate and key material named by a kubeconfig and checks it looks like PEM, so that a wrong path
 /// or a pasted-in-the-wrong-field value fails at startup with the field's name rather than at the first TLS
 /// handshake.
@@ -20,13 +18,8 @@ enum PEMMaterial {
         return bytes
     }
 
-    /// A `*-data` field: base64 of PEM.
-    static func base64(_ text: String, field: String, kind: Kind, owner: String) throws(ConfigError) -> [UInt8] {
-        let compact = text.filter { !$0.isWhitespace }
-        guard let data = Data(base64Encoded: compact), !data.isEmpty else {
-            throw ConfigError("\(owner): \(field) is not valid base64")
-        }
-        let bytes = [UInt8](data)
+    /// A `*-data` field, already decoded from base64.
+    static func data(_ bytes: [UInt8], field: String, kind: Kind, owner: String) throws(ConfigError) -> [UInt8] {
         guard containsPEMBlock(bytes) else {
             throw ConfigError("\(owner): \(field) does not contain \(kind.rawValue)")
         }
