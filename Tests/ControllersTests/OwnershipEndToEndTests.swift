@@ -237,4 +237,27 @@ import Testing
             }
         }
     }
+
+    @Test func nodesPerServiceGivesEachServiceItsOwnReadySubset() async throws {
+        try await TwoClusters.with(inProcessOnly: true) { clusters in
+            for name in ["a", "b", "c", "d"] { try await clusters.createRemoteService(name) }
+            var settings = ControllerSettings(allowedNamespaces: [clusters.namespace], remoteClusterName: "remote")
+            settings.nodesPerService = 1
+            try await FaultTests.withBarrelman(local: clusters.local, remote: clusters.remote, settings: settings) {
+                for name in ["a", "b", "c", "d"] {
+                    try await expectEventually {
+                        let endpoints = try await EndToEndTests.endpointsOf(clusters, name)
+                        return endpoints.ready.count == 1 && endpoints.notReady.isEmpty
+                    }
+                }
+                // node-a stops being ready: a not-ready node never holds a place while a ready one is left.
+                try await clusters.setNode("node-a", ip: "10.0.0.1", ready: false)
+                for name in ["a", "b", "c", "d"] {
+                    try await expectEventually {
+                        try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.2"]
+                    }
+                }
+            }
+        }
+    }
 }

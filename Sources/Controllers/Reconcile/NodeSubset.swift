@@ -57,7 +57,7 @@ public enum NodeSubset {
 
     /// A stable 64-bit weight of the pair: FNV-1a, then a splitmix64 finaliser for avalanche. Swift's `Hasher`
     /// is seeded per process, so it would choose different nodes after every restart.
-    static func weight(_ service: String, _ node: String) -> UInt64 {
+    public static func weight(_ service: String, _ node: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in service.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         hash = (hash ^ 0xff) &* 0x0000_0100_0000_01b3
