@@ -84,6 +84,9 @@ public final class Barrelman: Sendable {
         self.logger = logger
         serviceController.registerHandlers()
         nodeEndpointController.registerHandlers()
+        recorder.deferWhile { [serviceController, nodeEndpointController] in
+            serviceController.queue.count > 0 || nodeEndpointController.queue.count > 0
+        }
     }
 
     /// Whether every cache has its first full state.

@@ -19,6 +19,10 @@ public final class EventRecorder: Sendable {
     private let recent = Mutex<[String: ContinuousClock.Instant]>([:])
     private let pending: AsyncStream<Event>
     private let enqueue: AsyncStream<Event>.Continuation
+    /// While this says the controllers have writes waiting, events wait (at most `maxDeferral` each): the data
+    /// path converges first, as kube-apiserver serves writes one at a time per priority level.
+    private let busy = Mutex<(@Sendable () -> Bool)?>(nil)
+    private let maxDeferral: Duration = .seconds(10)
 
     public init(
         client: KubeClient, component: String = "barrelman", interval: Duration = .seconds(600), dryRun: Bool = false,
@@ -32,10 +36,21 @@ public final class EventRecorder: Sendable {
         (pending, enqueue) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(1000))
     }
 
+    /// Holds events back while `controllersBusy` is true (at most `maxDeferral` per event).
+    public func deferWhile(_ controllersBusy: @escaping @Sendable () -> Bool) {
+        busy.withLock { $0 = controllersBusy }
+    }
+
     /// Writes queued events until the task is cancelled.
     public func run() async {
         await withTaskCancellationHandler {
             for await event in pending {
+                if let controllersBusy = busy.withLock({ $0 }) {
+                    let start = ContinuousClock.now
+                    while controllersBusy(), start.duration(to: .now) < maxDeferral, !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                }
                 do {
                     try await client.createIgnoringResponse(event)
                 } catch {
