@@ -57,7 +57,7 @@ import Testing
     static let claimCases: [ClaimCase] = [
         ClaimCase(description: "no writer recorded (the original's): unclaimed", meta: meta(writer: nil), claim: .unclaimed),
         ClaimCase(
-            description: "another remote's: foreign", meta: meta(writer: "gke/p/z/other"),
+            description: "another remote's: foreign", meta: meta(writer: "gke/p/z/other", scope: "*"),
             claim: .foreign("gke/p/z/other")),
         ClaimCase(description: "ours, in scope: ours", meta: meta(writer: identity, scope: "a"), claim: .ours),
         ClaimCase(
@@ -67,8 +67,11 @@ import Testing
             description: "our remote, written by an instance of a disjoint scope: a sibling's",
             meta: meta(namespace: "b", writer: identity, scope: "b"), claim: .sibling),
         ClaimCase(
-            description: "our remote, outside our scope, no scope recorded: ours",
-            meta: meta(namespace: "b", writer: identity), claim: .ours),
+            description: "a writer but no scope (a barrelman from before ownership): unclaimed",
+            meta: meta(namespace: "b", writer: "kind-remote"), claim: .unclaimed),
+        ClaimCase(
+            description: "our remote, outside our scope, an unreadable scope: ours",
+            meta: meta(namespace: "b", writer: identity, scope: "!"), claim: .ours),
     ]
 
     @Test(arguments: claimCases)
@@ -164,7 +167,7 @@ import Testing
             service: person(annotation: "gke/p/z/other"), duty: .release),
         DutyCase(
             description: "a person's service whose endpoints another instance wrote first: conflict",
-            service: person(), slices: [slice(writer: "gke/p/z/other")],
+            service: person(), slices: [slice(writer: "gke/p/z/other", scope: "*")],
             duty: .conflict(holder: "the barrelman instance of remote cluster gke/p/z/other")),
         DutyCase(
             description: "a person's service with the original's unclaimed slices: serve (adopt)",
@@ -185,7 +188,7 @@ import Testing
 
     @Test func slicesOfOtherWritersAreNeverTouchedAndReleasingDeletesOnlyOurs() {
         let ours = Self.slice(writer: "remote-a", scope: "*,!kube-system")
-        var theirs = Self.slice(writer: "gke/p/z/other")
+        var theirs = Self.slice(writer: "gke/p/z/other", scope: "*")
         theirs.metadata.name = "web-barrelman-ipv4-1"
         let release = planEndpointSlices(desired: [], existing: [ours, theirs], ownership: Fixture.settings.ownership)
         #expect(release.delete.map(\.metadata.name) == ["web-barrelman-ipv4-0"])

@@ -4,8 +4,8 @@ import KubeAPI
 public enum LocalClaim: Sendable, Hashable {
     /// Written by this instance (or by a former configuration of it): it may update and delete it.
     case ours
-    /// Carries no writer identity: written by the original Go barrelman (or a person). Adopted only where this
-    /// instance has a reason to write it, never deleted as an orphan.
+    /// Carries no writer (the original Go barrelman's) or no scope (a barrelman from before ownership). Adopted
+    /// only where this instance has a reason to write it, never deleted as an orphan.
     case unclaimed
     /// Written for the same remote cluster by another instance whose namespaces do not overlap ours.
     case sibling
@@ -43,15 +43,16 @@ public struct Ownership: Sendable, Hashable {
 
     /// How `meta` (of an object barrelman's labels mark as barrelman's) relates to this instance.
     public func claim(_ meta: ObjectMeta) -> LocalClaim {
-        guard let writer = meta.annotations[BarrelmanLabels.remoteClusterAnnotation], !writer.isEmpty else {
-            return .unclaimed
-        }
+        // No writer recorded: the original Go barrelman's. A writer without a scope: a barrelman from before
+        // ownership (it named a kubeconfig context, which two users may share), so no proof of whose it is.
+        guard let writer = meta.annotations[BarrelmanLabels.remoteClusterAnnotation], !writer.isEmpty,
+            let recordedScope = meta.annotations[BarrelmanLabels.scopeAnnotation]
+        else { return .unclaimed }
         guard writer == identity else { return .foreign(writer) }
         if scope.contains(meta.namespaceOrDefault) { return .ours }
-        // Outside our scope: ours if a scope overlapping ours wrote it; an unreadable or missing scope is
-        // taken as ours (it carries our identity and nothing says another instance wrote it).
-        guard let writerScope = meta.annotations[BarrelmanLabels.scopeAnnotation].flatMap(NamespaceScope.init)
-        else { return .ours }
+        // Outside our scope: ours if a scope overlapping ours wrote it (ours before our scope shrank); an
+        // unreadable scope is taken as ours (it carries our identity and nothing says another instance wrote it).
+        guard let writerScope = NamespaceScope(annotationValue: recordedScope) else { return .ours }
         return writerScope.overlaps(scope) ? .ours : .sibling
     }
 
