@@ -120,16 +120,18 @@ struct RunAgainstTestClustersTests {
         }
     }
 
-    @Test("with -leader-elect=true it takes the Lease barrelman in -leader-elect-namespace")
+    @Test("with -leader-elect=true it takes its Lease barrelman-<identity and scope hash> in -leader-elect-namespace")
     func leaderElection() async throws {
         try await TestClusterPair.with { clusters in
             try await clusters.createRemoteService("api")
             try await Self.withBarrelman(clusters, ["-leader-elect=true", "-leader-elect-namespace", "default"]) { barrelman in
                 var lease: Lease?
-                try await expectEventually("no Lease default/barrelman on the local cluster", timeout: .seconds(60)) {
-                    lease = try? await clusters.local.get(Lease.self, name: "barrelman", namespace: "default")
+                try await expectEventually("no Lease default/barrelman-… on the local cluster", timeout: .seconds(60)) {
+                    lease = try? await clusters.local.list(Lease.self, namespace: "default").items
+                        .first { $0.metadata.name.hasPrefix("barrelman-") }
                     return lease?.spec.holderIdentity?.isEmpty == false
                 }
+                #expect(barrelman.process.stderr.contains("lease default/\(lease?.metadata.name ?? "?")"))
                 // The leader runs the controllers.
                 try await expectEventually("the leader never mirrored the service", timeout: .seconds(60)) {
                     (try? await clusters.local.get(Service.self, name: "api", namespace: clusters.namespace)) != nil

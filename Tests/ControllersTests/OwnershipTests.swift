@@ -170,6 +170,10 @@ import Testing
             service: person(), slices: [slice(writer: "gke/p/z/other", scope: "*")],
             duty: .conflict(holder: "the barrelman instance of remote cluster gke/p/z/other")),
         DutyCase(
+            description: "a person's service with a selector: Kubernetes serves it from its pods, a conflict",
+            service: { var service = person(); service.spec.selector = ["app": "web"]; return service }(),
+            duty: .conflict(holder: "Kubernetes' endpoint controllers, as the service has a selector (remove it)")),
+        DutyCase(
             description: "a person's service with the original's unclaimed slices: serve (adopt)",
             service: person(), slices: [slice(writer: nil)], duty: .serve),
     ]
@@ -202,5 +206,20 @@ import Testing
         let adopted = try #require(plan.update.first)
         #expect(Fixture.settings.ownership.isRecorded(on: adopted.metadata))
         #expect(plan.create.isEmpty && plan.delete.isEmpty)
+    }
+}
+
+/// Instances for different remotes or scopes in one local namespace each hold a Lease of their own.
+@Suite struct LeaseNameTests {
+    @Test func oneLeasePerRemoteIdentityAndScope() {
+        let base = ControllerSettings(allowedNamespaces: ["a"], remoteClusterID: "gke/p/z/one")
+        var otherRemote = base
+        otherRemote.remoteClusterID = "gke/p/z/two"
+        var otherScope = base
+        otherScope.allowedNamespaces = ["b"]
+        #expect(Set([base.leaseName, otherRemote.leaseName, otherScope.leaseName]).count == 3)
+        #expect(base.leaseName == ControllerSettings(allowedNamespaces: ["a"], remoteClusterID: "gke/p/z/one").leaseName)
+        #expect(base.leaseName.count == 26 && base.leaseName.hasPrefix("barrelman-"))
+        #expect(EndpointSliceNaming.isValidDNSSubdomain(base.leaseName))
     }
 }

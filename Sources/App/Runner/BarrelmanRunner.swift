@@ -58,7 +58,7 @@ struct BarrelmanRunner {
                 client: localClient,
                 config: LeaderElectionConfig(
                     leaseNamespace: operations.leaderElectNamespace ?? localConfig.defaultNamespace,
-                    leaseName: "barrelman", identity: LeaderElectionConfig.defaultIdentity()),
+                    leaseName: settings.leaseName, identity: LeaderElectionConfig.defaultIdentity()),
                 logger: logger)
             : nil
 
@@ -71,7 +71,7 @@ struct BarrelmanRunner {
                 }))
         let port = try await status.start(address: operations.listenAddress)
         logger.info(
-            "barrelman \(BarrelmanCommand.version): local \(localConfig.server) (\(localConfig.displayName)), remote \(remoteConfig.server) via \(provider.name) (\(provider.displayName), identity \(settings.remoteClusterID)), endpoints mode \(settings.endpointsMode), status on :\(port)\(options.dryRun ? ", DRY RUN" : "")"
+            "barrelman \(BarrelmanCommand.version): local \(localConfig.server) (\(localConfig.displayName)), remote \(remoteConfig.server) via \(provider.name) (\(provider.displayName), identity \(settings.remoteClusterID)), endpoints mode \(settings.endpointsMode), status on :\(port)\(elector.map { ", lease \($0.config.leaseNamespace)/\($0.config.leaseName)" } ?? "")\(options.dryRun ? ", DRY RUN" : "")"
         )
 
         if let elector {

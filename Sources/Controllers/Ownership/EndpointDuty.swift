@@ -13,7 +13,7 @@ public enum EndpointDuty: Sendable, Hashable {
 /// Decides whether this instance serves the endpoints of the local service `service` (nil: gone from the
 /// cache, i.e. deleted, or its `tfw.io/barrelman` label removed or changed):
 /// - a mirror (`managed-resource`) is served by the instance that owns it (`Ownership.claim`);
-/// - a person's service (`true`) in the `-namespace` allowlist is served by the instance its
+/// - a person's service (`true`) without selector in the `-namespace` allowlist is served by the instance its
 ///   `barrelman.tfw.io/remote-cluster` annotation names, or, without one, by the first instance that wrote
 ///   its endpoint objects (the others report a conflict);
 /// - anything else is released, whatever way barrelman stopped owning it, so no stale endpoints keep routing.
@@ -35,6 +35,11 @@ public func endpointDuty(
             named != ownership.identity
         {
             return .release
+        }
+        // With a selector, Kubernetes' endpoints and EndpointSlice controllers serve it from its pods: writing
+        // node endpoints too would fight the one (Endpoints) and mix into the other (slices).
+        if !service.spec.selector.isEmpty {
+            return .conflict(holder: "Kubernetes' endpoint controllers, as the service has a selector (remove it)")
         }
     }
     var claims = existingSlices.filter(BarrelmanLabels.isOurEndpointSlice).map { ownership.claim($0.metadata) }

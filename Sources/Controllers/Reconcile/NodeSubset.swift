@@ -55,17 +55,7 @@ public enum NodeSubset {
             .map(\.name)
     }
 
-    /// A stable 64-bit weight of the pair: FNV-1a, then a splitmix64 finaliser for avalanche. Swift's `Hasher`
-    /// is seeded per process, so it would choose different nodes after every restart.
-    public static func weight(_ service: String, _ node: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in service.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        hash = (hash ^ 0xff) &* 0x0000_0100_0000_01b3
-        for byte in node.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        hash ^= hash >> 30
-        hash = hash &* 0xbf58_476d_1ce4_e5b9
-        hash ^= hash >> 27
-        hash = hash &* 0x94d0_49bb_1331_11eb
-        return hash ^ (hash >> 31)
-    }
+    /// The pair's rendezvous weight: stable across processes and machines (see `StableHash`), so a restart
+    /// chooses the same nodes.
+    public static func weight(_ service: String, _ node: String) -> UInt64 { StableHash.of(service, node) }
 }
