@@ -20,7 +20,7 @@ public final class NodeEndpointController: Sendable {
     let conflicts: OwnershipConflicts
     let warnings: StateWarnings
     let settings: ControllerSettings
-    let queue: WorkQueue<ObjectKey>
+    public let loop: ControllerLoop
     let metrics: ControllerMetrics
     let logger: Logger
     /// The nodes that may carry traffic and the selection for `Cluster` services; replaced whole on node changes.
@@ -56,7 +56,7 @@ public final class NodeEndpointController: Sendable {
         self.conflicts = conflicts
         self.warnings = StateWarnings(recorder: writer.recorder)
         self.settings = settings
-        self.queue = WorkQueue(name: "node-endpoint", metrics: metrics.workQueue)
+        self.loop = ControllerLoop(name: "node-endpoint", metrics: metrics)
         self.metrics = metrics
         self.logger = logger
     }
@@ -101,25 +101,21 @@ public final class NodeEndpointController: Sendable {
     }
 
     public func run(workers: Int) async {
-        guard await remoteNodes.waitUntilSynced(), await remoteServices.waitUntilSynced(),
-            await localServices.waitUntilSynced(), await localEndpoints.waitUntilSynced(),
-            await localSlices.waitUntilSynced()
-        else { return }
-        refreshCandidates(force: true)
         await withDiscardingTaskGroup { group in
-            // Not waited for above: without read access to the remote slices, every other service is still served.
+            // Not among the caches waited for: without read access to the remote slices, every service but
+            // the `externalTrafficPolicy: Local` ones is still served; those are queued again once it syncs.
             group.addTask { [self] in
                 guard await remoteSlices.waitUntilSynced() else { return }
                 for service in localServices.list() { enqueue(service.key) }
             }
             group.addTask { [self] in
-                await withTaskCancellationHandler {
-                    await queue.run(workers: workers) { [self] key in
-                        try await reconcile(key)
-                    }
-                } onCancel: { [queue] in
-                    queue.shutDown()
-                }
+                await loop.run(
+                    workers: workers,
+                    caches: [
+                        remoteNodes.waitUntilSynced, remoteServices.waitUntilSynced, localServices.waitUntilSynced,
+                        localEndpoints.waitUntilSynced, localSlices.waitUntilSynced,
+                    ],
+                    start: { self.refreshCandidates(force: true) }, reconcile: reconcile)
             }
         }
     }
@@ -141,10 +137,7 @@ public final class NodeEndpointController: Sendable {
         }
     }
 
-    private func enqueue(_ key: ObjectKey) {
-        metrics.serviceQueued(controller: "node-endpoint", requeued: false)
-        queue.add(key)
-    }
+    private func enqueue(_ key: ObjectKey) { loop.enqueue(key) }
 
     func reconcile(_ key: ObjectKey) async throws {
         guard let candidates = candidates.withLock({ $0 }) else { return }

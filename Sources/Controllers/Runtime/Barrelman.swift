@@ -85,7 +85,7 @@ public final class Barrelman: Sendable {
         serviceController.registerHandlers()
         nodeEndpointController.registerHandlers()
         recorder.deferWhile { [serviceController, nodeEndpointController] in
-            serviceController.queue.count > 0 || nodeEndpointController.queue.count > 0
+            serviceController.loop.hasQueuedWork || nodeEndpointController.loop.hasQueuedWork
         }
     }
 

@@ -12,7 +12,7 @@ public final class ServiceController: Sendable {
     let writer: LocalWriter
     let conflicts: OwnershipConflicts
     let settings: ControllerSettings
-    let queue: WorkQueue<ObjectKey>
+    public let loop: ControllerLoop
     let metrics: ControllerMetrics
     let logger: Logger
 
@@ -25,40 +25,32 @@ public final class ServiceController: Sendable {
         self.localServices = localServices
         self.writer = writer
         self.settings = settings
-        self.queue = WorkQueue(name: "service", metrics: metrics.workQueue)
+        self.loop = ControllerLoop(name: "service", metrics: metrics)
         self.metrics = metrics
         self.logger = logger
     }
 
     /// Registers handlers; call before the informers run.
     public func registerHandlers() {
-        remoteServices.addHandler { [queue, metrics, logger] event in
+        remoteServices.addHandler { [loop, logger] event in
             let service = event.object
             logger.debug("remote service \(event.verb): \(service.key)")
-            metrics.serviceQueued(controller: "service", requeued: false)
-            queue.add(service.key)
+            loop.enqueue(service.key)
         }
-        localServices.addHandler { [queue, metrics, logger] event in
+        localServices.addHandler { [loop, logger] event in
             // Our own writes come back here too; planning them again is cheap and yields no write.
             // Deletions and hand edits of our services are what this is for, and services of the same name
             // that others hold coming and going.
             logger.trace("local service \(event.verb): \(event.object.key)")
-            metrics.serviceQueued(controller: "service", requeued: false)
-            queue.add(event.object.key)
+            loop.enqueue(event.object.key)
         }
     }
 
     /// Runs until the task is cancelled. Call after the informers started.
     public func run(workers: Int) async {
-        guard await remoteServices.waitUntilSynced(), await localServices.waitUntilSynced() else { return }
-        enqueueEverything()
-        await withTaskCancellationHandler {
-            await queue.run(workers: workers) { [self] key in
-                try await reconcile(key)
-            }
-        } onCancel: { [queue] in
-            queue.shutDown()
-        }
+        await loop.run(
+            workers: workers, caches: [remoteServices.waitUntilSynced, localServices.waitUntilSynced],
+            start: enqueueEverything, reconcile: reconcile)
     }
 
     /// Startup (and resync) pass: every remote service and every local one of ours, so services orphaned
@@ -68,7 +60,7 @@ public final class ServiceController: Sendable {
         for service in localServices.list() where BarrelmanLabels.isManagedResource(service.metadata) {
             keys.insert(service.key)
         }
-        for key in keys.sorted() { queue.add(key) }
+        for key in keys.sorted() { loop.enqueue(key) }
     }
 
     /// How often a mirror whose name an unwatched local service holds is tried again.
@@ -102,7 +94,7 @@ public final class ServiceController: Sendable {
                 // Not a failure: the writer said so once. Check again later at a steady pace, not with the
                 // growing backoff of failures, so the mirror returns soon after the namespace is gone.
                 logger.debug("service \(key): waiting for local namespace \(namespace) to finish terminating")
-                queue.addAfter(key, delay: writer.namespaceRecheckInterval)
+                loop.enqueue(key, after: writer.namespaceRecheckInterval)
                 return
             }
             metrics.serviceUpdateFailed(action: action.metricAction)
