@@ -4,13 +4,22 @@ import Foundation
 /// fetch at a time, concurrent callers wait for it. Long-term keys (no expiry) are fetched once.
 actor AWSCredentialCache: AWSCredentialFetcher {
     nonisolated let source: String
-    private let fetcher: any AWSCredentialFetcher
-    private var cached: (credentials: AWSCredentials, refreshAt: Date?)?
-    private var inFlight: Task<Result<AWSCredentials, ProviderError>, Never>?
+    private let shared: SharedRefresh<Cached>
+
+    private struct Cached: Sendable {
+        var credentials: AWSCredentials
+        var refreshAt: Date?
+    }
 
     init(_ fetcher: any AWSCredentialFetcher) {
-        self.fetcher = fetcher
         self.source = fetcher.source
+        shared = SharedRefresh(isFresh: { $0.refreshAt.map { Date() < $0 } ?? true }) { () throws(ProviderError) in
+            let fetchedAt = Date()
+            let fresh = try await fetcher.fetch()
+            return Cached(
+                credentials: fresh,
+                refreshAt: fresh.expiration.map { AWSCredentialCache.refreshTime(expiration: $0, fetchedAt: fetchedAt) })
+        }
     }
 
     func fetch() async throws(ProviderError) -> AWSCredentials {
@@ -18,37 +27,13 @@ actor AWSCredentialCache: AWSCredentialFetcher {
     }
 
     /// The current credentials, fetching when none are cached or they are due for refresh.
-    func credentials(now: Date = Date()) async throws(ProviderError) -> AWSCredentials {
-        if let cached, cached.refreshAt.map({ now < $0 }) ?? true {
-            return cached.credentials
-        }
-        let task: Task<Result<AWSCredentials, ProviderError>, Never>
-        if let inFlight {
-            task = inFlight
-        } else {
-            let fetcher = fetcher
-            task = Task {
-                do throws(ProviderError) {
-                    return .success(try await fetcher.fetch())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            inFlight = task
-        }
-        let result = await task.value
-        if inFlight == task {
-            inFlight = nil
-            if case .success(let fresh) = result {
-                cached = (fresh, fresh.expiration.map { Self.refreshTime(expiration: $0, fetchedAt: now) })
-            }
-        }
-        return try result.get()
+    func credentials() async throws(ProviderError) -> AWSCredentials {
+        try await shared.value().credentials
     }
 
     /// Drops the cached credentials (after a refusal that fresh ones may fix).
-    func invalidate() {
-        cached = nil
+    func invalidate() async {
+        await shared.invalidate()
     }
 
     /// 5 minutes before expiry, as the SDKs do, or at half the remaining time for short-lived credentials.

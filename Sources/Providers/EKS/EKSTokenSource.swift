@@ -30,7 +30,7 @@ public actor EKSTokenSource: CredentialSource {
     func current() async throws(ProviderError) -> (token: String, url: String) {
         let now = Date()
         if let cached, now < cached.refreshAt { return (cached.token, cached.url) }
-        let signing = try await credentials.credentials(now: now)
+        let signing = try await credentials.credentials()
         // Another caller may have made one while this one waited for the credentials.
         if let cached, Date() < cached.refreshAt { return (cached.token, cached.url) }
         let url = EKSToken.presignedURL(

@@ -9,52 +9,24 @@ import Logging
 public actor GoogleAccessTokenSource: CredentialSource {
     /// Who the tokens belong to, for messages.
     public nonisolated let identity: String
-    private let fetcher: any GoogleTokenFetcher
-    private let logger: Logger
-    private let clock = ContinuousClock()
-
-    private var cached: CachedToken?
-    private var inFlight: Task<Result<CachedToken, ProviderError>, Never>?
+    private let shared: SharedRefresh<CachedToken>
 
     public init(fetcher: any GoogleTokenFetcher, logger: Logger = Logger(label: "barrelman.providers.google")) {
-        self.fetcher = fetcher
         self.identity = fetcher.identity
-        self.logger = logger
+        let clock = ContinuousClock()
+        shared = SharedRefresh(isFresh: { clock.now < $0.refreshAt }) { () throws(ProviderError) in
+            let started = clock.now
+            let token = try await fetcher.fetchToken()
+            logger.debug(
+                "obtained a Google access token",
+                metadata: ["identity": "\(fetcher.identity)", "expiresIn": "\(token.expiresIn)"])
+            return CachedToken(value: token.value, refreshAt: started + Self.refreshDelay(token.expiresIn))
+        }
     }
 
     /// The current token, refreshing when it is due.
     public func accessToken() async throws(ProviderError) -> String {
-        if let cached, clock.now < cached.refreshAt {
-            return cached.value
-        }
-        let refresh: Task<Result<CachedToken, ProviderError>, Never>
-        if let inFlight {
-            refresh = inFlight
-        } else {
-            let fetcher = fetcher
-            let clock = clock
-            let logger = logger
-            refresh = Task {
-                let started = clock.now
-                do throws(ProviderError) {
-                    let token = try await fetcher.fetchToken()
-                    logger.debug(
-                        "obtained a Google access token",
-                        metadata: ["identity": "\(fetcher.identity)", "expiresIn": "\(token.expiresIn)"])
-                    return .success(CachedToken(value: token.value, refreshAt: started + Self.refreshDelay(token.expiresIn)))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            inFlight = refresh
-        }
-        let result = await refresh.value
-        // The first waiter to resume publishes the result; the others only read it.
-        if inFlight == refresh {
-            inFlight = nil
-            if case .success(let fresh) = result { cached = fresh }
-        }
-        return try result.get().value
+        try await shared.value().value
     }
 
     public func credential() async throws(ConfigError) -> Credential {
@@ -67,7 +39,7 @@ public actor GoogleAccessTokenSource: CredentialSource {
 
     /// Drops the cached token: the next caller fetches a new one.
     public func invalidate() async {
-        cached = nil
+        await shared.invalidate()
     }
 
     /// How long after the request a token of `lifetime` is used: until 5 minutes before expiry, or half
