@@ -91,6 +91,23 @@ struct CommandLineTests {
         #expect(result.stderr.contains(missing), "the error does not name the missing kubeconfig: \(result)")
     }
 
+    @Test("every flag -h lists is accepted in Go form (none is rejected as undefined)")
+    func everyListedFlagIsDefined() async throws {
+        let help = try await BarrelmanBinary.run(["-h"]).stdout
+        // Option entries read `-name, --name <name>`.
+        let words = help.split(whereSeparator: \.isWhitespace).map(String.init)
+        let names = Set(
+            zip(words, words.dropFirst()).compactMap { word, next -> String? in
+                guard word.hasPrefix("-"), word.hasSuffix(","), next == "-" + word.dropLast() else { return nil }
+                return String(word.dropFirst().dropLast())
+            })
+        #expect(names.count > 25 && names.contains("remote-cluster-id") && names.contains("nodes-per-service"))
+        for name in names.sorted() where name != "h" {
+            let result = try await BarrelmanBinary.run(["-\(name)=1", "-local-kubeconfig=/nonexistent/config"])
+            #expect(!result.stderr.contains("flag provided but not defined"), "-\(name): \(result.stderr)")
+        }
+    }
+
     @Test("the original example command line parses (and fails later without its kubeconfig)")
     func originalExample() async throws {
         let missing = "/nonexistent-\(UUID().uuidString)/config"

@@ -108,6 +108,7 @@ enum FlagNames {
         "remote-zone", "remote-cluster-name", "remote-credentials", "gke-api-endpoint", "eks-cluster-name", "eks-region",
         "eks-role-arn", "eks-api-endpoint", "sts-endpoint", "resync-period", "nec-workers",
         "sc-workers", "ignore-namespace", "namespace", "endpoints-mode", "max-endpoints-per-slice", "node-address-type",
-        "listen-address", "leader-elect-namespace", "kube-api-qps", "kube-api-burst", "log-format", "v",
+        "listen-address", "leader-elect-namespace", "kube-api-qps", "kube-api-burst", "log-format", "v", "remote-cluster-id",
+        "nodes-per-service",
     ]
 }
