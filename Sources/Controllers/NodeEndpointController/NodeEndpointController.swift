@@ -33,11 +33,16 @@ public final class NodeEndpointController: Sendable {
         var all: NodeAddressSet
         /// The selection for services without `externalTrafficPolicy: Local`.
         var cluster: EndpointNodeSelection
+        /// Each such service's share of `cluster` with `-nodes-per-service`.
+        var subsets: NodeSubset?
 
         init(nodes: [NodeSummary], settings: ControllerSettings) {
             all = NodeAddressSet(nodes: nodes, settings: settings)
             cluster = EndpointNodeSelection(candidates: all)
+            subsets = settings.nodesPerService > 0 ? NodeSubset(nodes: cluster.nodes) : nil
         }
+
+        static func == (lhs: Self, rhs: Self) -> Bool { lhs.all == rhs.all }
     }
 
     public init(
@@ -199,9 +204,8 @@ public final class NodeEndpointController: Sendable {
             routesToLocalEndpointsOnly(remote)
         else {
             var selection = candidates.cluster
-            if settings.nodesPerService > 0 {
-                selection.nodes = NodeSubset.choose(
-                    from: selection.nodes, service: service.key, count: settings.nodesPerService)
+            if let subsets = candidates.subsets {
+                selection.nodes = subsets.choose(service: service.key, count: settings.nodesPerService)
             }
             return (selection, false)
         }

@@ -1,6 +1,6 @@
 import KubeAPI
 
-/// A service's share of the remote nodes when `-nodes-per-service N` bounds its endpoints.
+/// Each service's share of the remote nodes when `-nodes-per-service N` bounds its endpoints.
 ///
 /// Rendezvous (highest-random-weight) hashing of (service, node): each service ranks every node by a weight
 /// only the pair decides, so a node joining or leaving changes only the services whose top N it enters or
@@ -8,54 +8,108 @@ import KubeAPI
 /// zones (`topology.kubernetes.io/zone`), as GKE's subsetting for internal load balancers spreads its 25
 /// nodes per zone; a zone with fewer nodes than its share gives the rest to the others. Ready nodes are
 /// chosen first: a not-ready node fills a subset only when fewer than N nodes are ready.
-public enum NodeSubset {
-    /// The entries of the chosen nodes (every address of a chosen node, in `nodes`' order).
-    public static func choose(from nodes: NodeAddressSet, service: ObjectKey, count: Int) -> NodeAddressSet {
-        let names = Set(nodes.all.map(\.nodeName))
-        guard count > 0, names.count > count else { return nodes }
-        let byName = Dictionary(nodes.all.map { ($0.nodeName, $0) }, uniquingKeysWith: { first, _ in first })
-        let ready = names.filter { byName[$0]?.ready == true }
-        let salt = "\(service.namespace ?? "")/\(service.name)"
-        var chosen = spread(ready, zoneOf: { byName[$0]?.zone ?? "" }, count: count, salt: salt)
+///
+/// Built once per node change; `choose` then costs one multiply-xorshift per node and service, so a node
+/// change at 5000 nodes x 10000 services stays well under a second.
+public struct NodeSubset: Sendable {
+    private struct Candidate: Sendable {
+        var name: String
+        var hash: UInt64
+    }
+
+    private let nodes: NodeAddressSet
+    private let nodeCount: Int
+    /// Ready nodes by zone, zones sorted by name.
+    private let readyByZone: [(zone: String, zoneHash: UInt64, nodes: [Candidate])]
+    private let notReady: [Candidate]
+
+    public init(nodes: NodeAddressSet) {
+        self.nodes = nodes
+        var ready: [String: [Candidate]] = [:]
+        var notReady: [String: Candidate] = [:]
+        var seen = Set<String>()
+        for entry in nodes.all where seen.insert(entry.nodeName).inserted {
+            let candidate = Candidate(name: entry.nodeName, hash: StableHash.of(entry.nodeName))
+            if entry.ready {
+                ready[entry.zone ?? "", default: []].append(candidate)
+            } else {
+                notReady[entry.nodeName] = candidate
+            }
+        }
+        nodeCount = seen.count
+        readyByZone = ready.keys.sorted().map { ($0, StableHash.of("zone", $0), ready[$0] ?? []) }
+        self.notReady = notReady.keys.sorted().compactMap { notReady[$0] }
+    }
+
+    /// The entries of the nodes chosen for `service` (every address of a chosen node, in the set's order).
+    public func choose(service: ObjectKey, count: Int) -> NodeAddressSet {
+        guard count > 0, nodeCount > count else { return nodes }
+        let serviceHash = StableHash.of(service.namespace ?? "", service.name)
+        var chosen = Set<String>()
+        for (zone, share) in zoneShares(serviceHash: serviceHash, count: count) {
+            for candidate in Self.top(share, of: readyByZone[zone].nodes, serviceHash: serviceHash) {
+                chosen.insert(candidate.name)
+            }
+        }
         if chosen.count < count {
-            let notReady = names.subtracting(ready)
-            chosen.formUnion(ranked(notReady, salt: salt).prefix(count - chosen.count))
+            for candidate in Self.top(count - chosen.count, of: notReady, serviceHash: serviceHash) {
+                chosen.insert(candidate.name)
+            }
         }
         return nodes.filter { chosen.contains($0.nodeName) }
     }
 
-    /// `count` of `names`, spread evenly over their zones, each zone's by rendezvous rank.
-    static func spread(_ names: Set<String>, zoneOf: (String) -> String, count: Int, salt: String) -> Set<String> {
-        guard names.count > count else { return names }
-        let zones = Dictionary(grouping: names, by: zoneOf).mapValues { ranked(Set($0), salt: salt) }
-        // Which zones take the remainder varies by service, so small N still spreads over every zone.
-        var order = zones.keys.sorted { weight(salt, "zone:" + $0) > weight(salt, "zone:" + $1) }
-        var shares = Dictionary(uniqueKeysWithValues: order.map { ($0, 0) })
+    /// How many ready nodes each zone (by index) gives: an even share, capped by what a zone has, the rest
+    /// spread again (water-filling); which zones take a remainder varies by service, so a small N still
+    /// covers every zone across services.
+    private func zoneShares(serviceHash: UInt64, count: Int) -> [Int: Int] {
+        var order = readyByZone.indices.sorted {
+            (Self.weight(serviceHash, readyByZone[$0].zoneHash), $1) > (Self.weight(serviceHash, readyByZone[$1].zoneHash), $0)
+        }
+        var shares: [Int: Int] = [:]
         var left = count
-        // Water-filling: an even share each round, capped by what each zone has.
         while left > 0 && !order.isEmpty {
             let each = max(1, left / order.count)
             for zone in order where left > 0 {
-                let room = (zones[zone]?.count ?? 0) - (shares[zone] ?? 0)
-                let take = min(each, room, left)
+                let take = min(each, readyByZone[zone].nodes.count - shares[zone, default: 0], left)
                 shares[zone, default: 0] += take
                 left -= take
             }
-            order.removeAll { (shares[$0] ?? 0) >= (zones[$0]?.count ?? 0) }
+            order.removeAll { shares[$0, default: 0] >= readyByZone[$0].nodes.count }
         }
-        var chosen = Set<String>()
-        for (zone, share) in shares { chosen.formUnion(zones[zone]?.prefix(share) ?? []) }
-        return chosen
+        return shares
     }
 
-    /// `names` by descending rendezvous weight for the service (ties by name, so the order is total).
-    static func ranked(_ names: Set<String>, salt: String) -> [String] {
-        names.map { (name: $0, weight: weight(salt, $0)) }
-            .sorted { ($0.weight, $1.name) > ($1.weight, $0.name) }
-            .map(\.name)
+    /// The `k` candidates of highest weight for the service (ties by name), without sorting them all.
+    private static func top(_ k: Int, of candidates: [Candidate], serviceHash: UInt64) -> [Candidate] {
+        guard k > 0 else { return [] }
+        guard candidates.count > k else { return candidates }
+        // Ascending by (weight, reversed name): the weakest kept candidate is first.
+        var kept: [(weight: UInt64, candidate: Candidate)] = []
+        kept.reserveCapacity(k + 1)
+        func stronger(_ a: (weight: UInt64, candidate: Candidate), _ b: (weight: UInt64, candidate: Candidate)) -> Bool {
+            a.weight != b.weight ? a.weight > b.weight : a.candidate.name < b.candidate.name
+        }
+        for candidate in candidates {
+            let entry = (weight: weight(serviceHash, candidate.hash), candidate: candidate)
+            if kept.count == k {
+                guard stronger(entry, kept[0]) else { continue }
+                kept.removeFirst()
+            }
+            let at = kept.firstIndex { stronger($0, entry) } ?? kept.count
+            kept.insert(entry, at: at)
+        }
+        return kept.map(\.candidate)
     }
 
-    /// The pair's rendezvous weight: stable across processes and machines (see `StableHash`), so a restart
-    /// chooses the same nodes.
-    public static func weight(_ service: String, _ node: String) -> UInt64 { StableHash.of(service, node) }
+    /// The pair's rendezvous weight: a splitmix64 finaliser of the two stable hashes, so a restart (a new
+    /// process, a new Swift `Hasher` seed) chooses the same nodes.
+    public static func weight(_ service: UInt64, _ node: UInt64) -> UInt64 {
+        var hash = service ^ (node &* 0x9e37_79b9_7f4a_7c15)
+        hash ^= hash >> 30
+        hash = hash &* 0xbf58_476d_1ce4_e5b9
+        hash ^= hash >> 27
+        hash = hash &* 0x94d0_49bb_1331_11eb
+        return hash ^ (hash >> 31)
+    }
 }
