@@ -238,6 +238,25 @@ import Testing
         }
     }
 
+    @Test func remoteEndpointSlicesAreReadOnlyOnceALocalTrafficServiceNeedsThem() async throws {
+        try await TwoClusters.with(inProcessOnly: true) { clusters in
+            let remoteServer = try #require(clusters.remoteServer)
+            try await clusters.createRemoteService("web")
+            try await EndToEndTests.withBarrelman(clusters) {
+                try await expectEventually { try await EndToEndTests.endpointsOf(clusters, "web").ready.count == 2 }
+                let faults = remoteServer.state.faults
+                #expect(faults.requestCount(verb: "list", resource: "endpointslices") == 0)
+                #expect(faults.requestCount(verb: "watch", resource: "endpointslices") == 0)
+
+                var remote = try await clusters.remote.get(Service.self, name: "web", namespace: clusters.namespace)
+                remote.spec.externalTrafficPolicy = "Local"
+                _ = try await clusters.remote.update(remote)
+                try await expectEventually { try await EndToEndTests.endpointsOf(clusters, "web").ready.isEmpty }
+                #expect(faults.requestCount(resource: "endpointslices") > 0, "a list or a streaming list (watch)")
+            }
+        }
+    }
+
     @Test func nodesPerServiceGivesEachServiceItsOwnReadySubset() async throws {
         try await TwoClusters.with(inProcessOnly: true) { clusters in
             for name in ["a", "b", "c", "d"] { try await clusters.createRemoteService(name) }

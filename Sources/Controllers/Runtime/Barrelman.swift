@@ -28,8 +28,11 @@ public struct BarrelmanOptions: Sendable {
 public final class Barrelman: Sendable {
     let remoteServices: Informer<Service>
     let remoteNodes: Informer<NodeSummary>
-    /// Projected: which nodes run the pods of each remote service (for `externalTrafficPolicy: Local`).
+    /// Projected: which nodes run the pods of each remote service (for `externalTrafficPolicy: Local`). Started
+    /// only once a mirrored remote service needs it, so a remote without such services costs nothing for it.
     let remoteSlices: Informer<EndpointSliceSummary>
+    private let remoteSlicesNeeded: AsyncStream<Void>
+    private let remoteSlicesNeededTrigger: AsyncStream<Void>.Continuation
     let localServices: Informer<Service>
     let localEndpoints: Informer<Endpoints>
     let localSlices: Informer<EndpointSlice>
@@ -55,6 +58,7 @@ public final class Barrelman: Sendable {
         remoteServices = Informer(client: remote, options: informerOptions(), logger: logger)
         remoteNodes = Informer(client: remote, options: informerOptions(), logger: logger)
         remoteSlices = Informer(client: remote, options: informerOptions(), logger: logger)
+        (remoteSlicesNeeded, remoteSlicesNeededTrigger) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Locally only what barrelman manages is watched: a big local cluster costs nothing.
         localServices = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector), logger: logger)
@@ -84,6 +88,15 @@ public final class Barrelman: Sendable {
         self.logger = logger
         serviceController.registerHandlers()
         nodeEndpointController.registerHandlers()
+        remoteServices.addHandler { [remoteSlicesNeededTrigger, settings = options.settings, logger] event in
+            if case .deleted = event { return }
+            let service = event.object
+            guard routesToLocalEndpointsOnly(service), remoteServiceQualifies(service, settings: settings) else { return }
+            if case .enqueued = remoteSlicesNeededTrigger.yield(()) {
+                logger.info("watching the remote EndpointSlices: \(service.key) has externalTrafficPolicy: Local")
+            }
+            remoteSlicesNeededTrigger.finish()
+        }
         recorder.deferWhile { [serviceController, nodeEndpointController] in
             serviceController.loop.hasQueuedWork || nodeEndpointController.loop.hasQueuedWork
         }
@@ -104,7 +117,11 @@ public final class Barrelman: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.remoteServices.run() }
             group.addTask { await self.remoteNodes.run() }
-            group.addTask { await self.remoteSlices.run() }
+            group.addTask {
+                var needed = self.remoteSlicesNeeded.makeAsyncIterator()
+                guard await needed.next() != nil else { return }
+                await self.remoteSlices.run()
+            }
             group.addTask { await self.localServices.run() }
             group.addTask { await self.localEndpoints.run() }
             group.addTask { await self.localSlices.run() }
