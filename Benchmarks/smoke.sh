@@ -7,3 +7,4 @@ cd "$(dirname "$0")"
 swift build --product scenario-runner
 swift build --product barrelman
 timeout 120 "$(swift build --show-bin-path)/scenario-runner" --scenario smoke
+timeout 120 "$(swift build --show-bin-path)/scenario-runner" --scenario smoke --nodes-per-service 3

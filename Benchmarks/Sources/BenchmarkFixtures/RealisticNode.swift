@@ -5,6 +5,9 @@ import KubeAPI
 public enum RealisticNode {
     public static func name(_ index: Int) -> String { "gke-bench-pool-\(index / 1000)-node-\(index)" }
 
+    /// Its `topology.kubernetes.io/zone`: three zones, round robin.
+    public static func zone(_ index: Int) -> String { "europe-west1-\(["b", "c", "d"][index % 3])" }
+
     /// A distinct InternalIP per node; `generation` moves every address to another range.
     public static func internalIP(_ index: Int, generation: Int = 0) -> String {
         "10.\(generation * 32 + (index >> 16) & 31).\((index >> 8) & 255).\(index & 255)"
@@ -20,7 +23,7 @@ public enum RealisticNode {
     /// apiVersion, kind, metadata and spec: what a create sends.
     public static func body(_ index: Int, resourceVersion: Int? = nil) -> [String: JSONValue] {
         let name = name(index)
-        let zone = "europe-west1-\(["b", "c", "d"][index % 3])"
+        let zone = zone(index)
         var labels: [String: JSONValue] = [
             "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/instance-type": "e2-standard-4",
             "beta.kubernetes.io/os": "linux", "cloud.google.com/gke-boot-disk": "pd-balanced",

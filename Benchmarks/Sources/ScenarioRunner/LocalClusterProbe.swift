@@ -17,6 +17,20 @@ struct LocalClusterProbe {
 
     var serviceCount: Int { state.list("services", namespace: namespace).count }
 
+    /// Number of services with exactly `count` ready endpoints, none of them in `zone`.
+    func servicesReadyOutside(zone: String, count: Int) -> Int {
+        var ready: [String: Int] = [:]
+        var inZone: Set<String> = []
+        for slice in state.list("endpointslices", namespace: namespace) {
+            guard let service = slice[path: ["metadata", "labels", "kubernetes.io/service-name"]]?.stringValue else { continue }
+            for endpoint in slice["endpoints"]?.arrayValue ?? [] where endpoint[path: ["conditions", "ready"]] == .bool(true) {
+                ready[service, default: 0] += 1
+                if endpoint["zone"]?.stringValue == zone { inZone.insert(service) }
+            }
+        }
+        return ready.count { $0.value == count && !inZone.contains($0.key) }
+    }
+
     /// Number of services whose slices have an endpoint at `address`, and whether any slice still has `stale`.
     func servicesReaching(_ address: String, stale: String) -> (reaching: Int, staleLeft: Bool) {
         var services: Set<String> = []

@@ -63,9 +63,10 @@ struct Scenario {
         // 1. first full sync
         let nodes = arguments.nodes
         let services = arguments.services
+        let perService = arguments.nodesPerService > 0 ? min(arguments.nodesPerService, nodes) : nodes
         let synced = await waitUntil(timeout: .seconds(600), interval: .milliseconds(50)) {
             barrelman.exitReport != nil
-                || (probe.servicesWithAllEndpoints(nodes: nodes) == services && probe.serviceCount == services)
+                || (probe.servicesWithAllEndpoints(nodes: perService) == services && probe.serviceCount == services)
         }
         if let exit = barrelman.exitReport { throw RunError(exit) }
         let syncTime = ContinuousClock.now - start
@@ -77,24 +78,25 @@ struct Scenario {
             results.addCount("  of which \(resource)", faults.writeCount(resource: resource), expected: "")
         }
 
-        // 2. one node's InternalIP changes
+        // 2. one node's InternalIP changes: every service it serves follows (all of them without subsets)
         faults.resetCounts()
         let oldIP = RealisticNode.internalIP(0)
         let newIP = RealisticNode.internalIP(0, generation: 1)
+        let served = probe.servicesReaching(oldIP, stale: "").reaching
         let changeStart = ContinuousClock.now
         try await setNodeIP(seeder, index: 0, ip: newIP)
         let reached = await waitUntil(timeout: .seconds(300), interval: .milliseconds(50)) {
             let (reaching, staleLeft) = probe.servicesReaching(newIP, stale: oldIP)
-            return reaching == services && !staleLeft
+            return reaching == served && !staleLeft
         }
         results.add(
-            "node IP change reaches all \(services) services", reached ? ContinuousClock.now - changeStart : nil,
-            target: arguments.name == "S" ? "<= 1 s" : nil)
+            "node IP change reaches the \(served) services it serves", reached ? ContinuousClock.now - changeStart : nil,
+            target: arguments.name == "S" ? "<= 1 s" : arguments.nodesPerService > 0 ? "<= 1 s" : nil)
         try await Task.sleep(for: .seconds(1))
         results.addCount(
             "writes for the node change (+1 s settle)", faults.writeCount(),
-            expected: "\(services) (one slice update per service)")
-        results.addCount("  of which endpointslices", faults.writeCount(resource: "endpointslices"), expected: "\(services)")
+            expected: "\(served) (one slice update per service it serves)")
+        results.addCount("  of which endpointslices", faults.writeCount(resource: "endpointslices"), expected: "\(served)")
 
         // 3. single service changes
         var latencies: [Double] = []
@@ -116,6 +118,29 @@ struct Scenario {
         results.addMilliseconds("service change latency p50 (\(latencies.count)/\(arguments.changes) seen)", percentile(latencies, 0.5), target: nil)
         results.addMilliseconds("service change latency p99", percentile(latencies, 0.99), target: "<= 100 ms")
         results.addMilliseconds("service change latency max", latencies.max() ?? .nan, target: nil)
+
+        // 3b. with subsets, a zone loses every node: each service must again have N ready nodes, all elsewhere
+        if arguments.nodesPerService > 0 {
+            let lostZone = RealisticNode.zone(0)
+            let lost = (0..<nodes).filter { RealisticNode.zone($0) == lostZone }
+            let remaining = nodes - lost.count
+            let zoneStart = ContinuousClock.now
+            try await forEachConcurrently(0..<lost.count) { position in
+                let index = lost[position]
+                var node = try await seeder.get(RawNode.self, name: RealisticNode.name(index))
+                node.body["status"] = RealisticNode.status(
+                    index, ip: index == 0 ? newIP : RealisticNode.internalIP(index), ready: false)
+                _ = try await seeder.update(node, subresource: "status")
+            }
+            let applied = ContinuousClock.now - zoneStart
+            let recovered = await waitUntil(timeout: .seconds(600), interval: .milliseconds(100)) {
+                probe.servicesReadyOutside(zone: lostZone, count: min(perService, remaining)) == services
+            }
+            results.add(
+                "zone \(lostZone) loses its \(lost.count) nodes: every service has \(min(perService, remaining)) ready nodes elsewhere",
+                recovered ? ContinuousClock.now - zoneStart : nil, target: arguments.name == "L" ? "<= 30 s" : nil)
+            results.add("  of which marking the nodes not ready on the remote (the harness)", applied, target: nil)
+        }
 
         // 4. idle, covering the 60 s resync when --idle >= the time left until it
         try await Task.sleep(for: .seconds(1))

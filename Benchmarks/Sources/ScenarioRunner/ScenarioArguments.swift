@@ -13,6 +13,8 @@ struct ScenarioArguments {
     var burst = 100
     /// Extra flags for the barrelman child.
     var barrelmanArguments: [String] = []
+    /// `--nodes-per-service N`: passed to barrelman; the expectations follow (0: every node).
+    var nodesPerService = 0
     /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
     var childProcess = true
 
@@ -58,7 +60,13 @@ struct ScenarioArguments {
                 // Extra flags for the barrelman binary, e.g. "-nec-workers 8".
                 parsed.barrelmanArguments += try value(flag).split(separator: " ").map(String.init)
             case "--in-process": parsed.childProcess = false
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --in-process")
+            case "--nodes-per-service":
+                guard let count = Int(try value(flag)), count >= 0 else {
+                    throw UsageError("--nodes-per-service needs a whole number (0: every node)")
+                }
+                parsed.nodesPerService = count
+                parsed.barrelmanArguments += ["-nodes-per-service", String(count)]
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
