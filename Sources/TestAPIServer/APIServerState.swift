@@ -9,9 +9,12 @@ public final class APIServerState: Sendable {
     /// Injected failures, latency and request counters.
     public let faults = FaultInjector()
     public let configuration: StoreConfiguration
+    /// Paces writes through the API when `configuration.writeCost` is set.
+    let writeScheduler: WriteScheduler?
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
+        self.writeScheduler = configuration.writeCost.map(WriteScheduler.init(model:))
         var state = StoreState(configuration: configuration)
         state.seedNamespaces()
         self.store = Mutex(state)

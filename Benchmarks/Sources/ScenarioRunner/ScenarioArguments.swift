@@ -1,6 +1,7 @@
 import KubeAPI
 
-/// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit).
+/// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit),
+/// `--write-cost on|off`, `--floor`.
 struct ScenarioArguments {
     var name = "S"
     var nodes = 100
@@ -15,6 +16,10 @@ struct ScenarioArguments {
     var barrelmanArguments: [String] = []
     /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
     var childProcess = true
+    /// Whether the test servers' writes cost what kube-apiserver's do (on by default).
+    var writeCost = true
+    /// `--floor`: measure a plain client writing barrelman's objects instead of running barrelman.
+    var floor = false
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -58,12 +63,26 @@ struct ScenarioArguments {
                 // Extra flags for the barrelman binary, e.g. "-nec-workers 8".
                 parsed.barrelmanArguments += try value(flag).split(separator: " ").map(String.init)
             case "--in-process": parsed.childProcess = false
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --in-process")
+            case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
+            case "--floor": parsed.floor = true
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --in-process, --write-cost on|off, --floor")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
         if let explicitIdle { parsed.idleSeconds = explicitIdle }
         return parsed
+    }
+}
+
+/// `--write-cost on|off`.
+enum WriteCostArgument {
+    static func parse(_ value: String?) throws(UsageError) -> Bool {
+        switch value {
+        case "on": return true
+        case "off": return false
+        case nil: throw UsageError("--write-cost needs a value: on or off")
+        case let other?: throw UsageError("--write-cost must be on or off, not '\(other)'")
+        }
     }
 }
 

@@ -45,6 +45,19 @@ public struct KubeAPIHandler: ServerRequestHandler {
             return Responses.error(Self.error(for: failure))
         }
         if let denial = Authorizer.check(user, verb: verb, target: target) { return Responses.error(denial) }
+        if let scheduler = state.writeScheduler, WriteCostModel.isWrite(verb) {
+            // Reserved with no suspension since `admit` counted the request: a counted write has its place.
+            let reservation = scheduler.reserve(verb: verb, bodyBytes: request.body.count)
+            return await scheduler.perform(reservation) {
+                serveOrError(verb, target: target, query: query, request: request)
+            }
+        }
+        return serveOrError(verb, target: target, query: query, request: request)
+    }
+
+    private func serveOrError(_ verb: String, target: ResourceTarget, query: QueryParameters, request: ServerRequest)
+        -> ServerResponse
+    {
         do {
             return try serve(verb, target: target, query: query, request: request)
         } catch {
