@@ -49,6 +49,17 @@ public final class APIServerState: Sendable {
         }
     }
 
+    /// `withStore(dryRun:)` for a write the cost model paces: it runs at the write's turn on the shared
+    /// timeline, in arrival order.
+    func withStore<Result: Sendable>(
+        dryRun: Bool, in turn: WriteScheduler.Reservation?, _ body: (inout StoreState) throws(APIError) -> Result
+    ) async throws(APIError) -> Result {
+        guard let turn, let writeScheduler else { return try withStore(dryRun: dryRun, body) }
+        return try await writeScheduler.commit(turn) { () throws(APIError) -> Result in
+            try withStore(dryRun: dryRun, body)
+        }
+    }
+
     private func scheduleNamespaceFinalization(_ name: String) {
         let delay = configuration.namespaceFinalizationDelay
         Task { [self] in

@@ -3,7 +3,7 @@ import TestAPIServer
 
 /// Writes cost what they cost on kube-apiserver: a latency of their own and a shared stage that bounds
 /// throughput. Timings are asserted as lower bounds only, so a loaded machine cannot fail them.
-@Suite("Write cost model")
+@Suite("Write cost model", .timeLimit(.minutes(1)))
 struct WriteCostTests {
     let services = "/api/v1/namespaces/default/services"
 
@@ -98,6 +98,18 @@ struct WriteCostTests {
         let versions = events.compactMap { Int($0.resourceVersion) }
         #expect(versions == versions.sorted() && Set(versions).count == 8)
         watch.cancel()
+    }
+
+    @Test func writesThatFailStillPassTheirTurn() async {
+        let client = client(model(createCost: .milliseconds(5), modifyCost: .milliseconds(5)))
+        let services = services
+        #expect(await client.post(services, Fixtures.service("taken")).status == 201)
+        async let unreadable = client.call("POST", services, rawBody: Array("{not json".utf8)).status
+        async let conflicting = client.post(services, Fixtures.service("taken")).status
+        async let missing = client.delete("\(services)/missing").status
+        async let fine = client.post(services, Fixtures.service("fine")).status
+        #expect(await [unreadable, conflicting, missing, fine] == [400, 409, 404, 201])
+        #expect(await client.post(services, Fixtures.service("after")).status == 201)
     }
 
     @Test func readsAndWatchesDoNotWaitForQueuedWritesNorSeeThemEarly() async {

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Gives every write its place on one timeline shared by all writers, as `WriteCostModel` describes: the write
-/// is applied (gets its resourceVersion and reaches watches) when its turn in the shared stage ends, and answered
-/// `latency` after that. Waiting is `Task.sleep` in the request's task, never a blocked thread or event loop.
+/// is applied (gets its resourceVersion and reaches watches) when its time in the shared stage ends, and
+/// answered `latency` after that. Waiting is `Task.sleep` in the request's task, never a blocked thread or event loop.
 ///
 /// Writes are applied in the order they arrived even when their timers fire out of order, so resourceVersions
 /// and watch events follow arrival order as they would behind etcd's single commit log.
@@ -25,7 +25,7 @@ final class WriteScheduler: Sendable {
         self.state = Mutex(State(sharedStageFreeAt: .now))
     }
 
-    /// A write's place on the timeline. Every reservation must be `perform`ed: later writes wait for it.
+    /// A write's place on the timeline. Every reservation must end with `respond`: later writes wait for it.
     struct Reservation: Sendable {
         fileprivate let ticket: UInt64
         fileprivate let applyAt: ContinuousClock.Instant
@@ -46,16 +46,25 @@ final class WriteScheduler: Sendable {
         }
     }
 
-    /// Runs `apply` at the reservation's turn and returns at its response time. A request cancelled while
-    /// waiting (its client went away) is applied at its turn without further waiting, as kube-apiserver
-    /// finishes a write whose client disconnected.
-    func perform<Result>(_ reservation: Reservation, _ apply: () -> Result) async -> Result {
+    /// Runs `body` (the store change) at the reservation's turn: once its time in the shared stage is over and
+    /// every earlier write has had its turn. Decoding the request and encoding the response stay outside, in
+    /// parallel, as in kube-apiserver. A request cancelled while waiting (its client went away) is applied at
+    /// its turn without further waiting, as kube-apiserver finishes a write whose client disconnected.
+    func commit<Result, Failure: Error>(
+        _ reservation: Reservation, _ body: () throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
         try? await Task.sleep(until: reservation.applyAt, clock: .continuous)
         await waitForTurn(reservation.ticket)
-        let result = apply()
-        finishTurn(reservation.ticket)
+        defer { finishTurn(reservation.ticket) }
+        return try body()
+    }
+
+    /// Waits until the write's response is due. A write that failed before reaching the store (a bad body,
+    /// say) still passes its turn, so that later writes are not held up waiting for it.
+    func respond(_ reservation: Reservation) async {
+        let committed = state.withLock { $0.nextToApply > reservation.ticket }
+        if !committed { await commit(reservation) {} }
         try? await Task.sleep(until: reservation.respondAt, clock: .continuous)
-        return result
     }
 
     private func waitForTurn(_ ticket: UInt64) async {
