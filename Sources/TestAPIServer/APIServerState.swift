@@ -9,9 +9,12 @@ public final class APIServerState: Sendable {
     /// Injected failures, latency and request counters.
     public let faults = FaultInjector()
     public let configuration: StoreConfiguration
+    /// Paces writes through the API when `configuration.writeCost` is set.
+    let writeScheduler: WriteScheduler?
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
+        self.writeScheduler = configuration.writeCost.map(WriteScheduler.init(model:))
         var state = StoreState(configuration: configuration)
         state.seedNamespaces()
         self.store = Mutex(state)
@@ -43,6 +46,17 @@ public final class APIServerState: Sendable {
             var copy = state
             copy.watchers = [:]
             return try body(&copy)
+        }
+    }
+
+    /// `withStore(dryRun:)` for a write the cost model paces: it runs at the write's turn on the shared
+    /// timeline, in arrival order.
+    func withStore<Result: Sendable>(
+        dryRun: Bool, in turn: WriteScheduler.Reservation?, _ body: (inout StoreState) throws(APIError) -> Result
+    ) async throws(APIError) -> Result {
+        guard let turn, let writeScheduler else { return try withStore(dryRun: dryRun, body) }
+        return try await writeScheduler.commit(turn) { () throws(APIError) -> Result in
+            try withStore(dryRun: dryRun, body)
         }
     }
 

@@ -156,6 +156,8 @@ import Testing
 
             let tookOver = try await eventually(timeout: .seconds(10)) { follower.elector.isLeader }
             #expect(tookOver)
+            // isLeader turns true just before the lead task records its start; on a loaded machine that may lag.
+            _ = try await eventually(timeout: .seconds(5)) { recorder.start(of: follower.identity) != nil }
             let end = try #require(recorder.start(of: follower.identity))
             let waited = killed.duration(to: end)
             // The leader renewed at most a retryPeriod before the crash; the follower must wait out the lease.

@@ -17,23 +17,30 @@ struct Scenario {
 
     /// A remote and a local test API server, quiet, with the local service range apart from the remote's.
     static func startServers(
-        nodePortRange: ClosedRange<Int>? = nil
+        writeCost: Bool, nodePortRange: ClosedRange<Int>? = nil
     ) async throws -> (remote: TestAPIServer, local: TestAPIServer) {
-        var quiet = Logger(label: "bench")
-        quiet.logLevel = .error
-        var remoteOptions = TestAPIServer.Options()
-        remoteOptions.logger = quiet
+        var remoteOptions = serverOptions(writeCost: writeCost)
         if let nodePortRange { remoteOptions.store.nodePortRange = nodePortRange }
-        var localOptions = TestAPIServer.Options()
-        localOptions.logger = quiet
+        var localOptions = serverOptions(writeCost: writeCost)
         localOptions.store.serviceCIDR = "10.112.0.0/16"
         return (try await TestAPIServer.start(options: remoteOptions), try await TestAPIServer.start(options: localOptions))
+    }
+
+    /// A quiet test server whose writes cost what kube-apiserver's do (`--write-cost on`, the default) or
+    /// nothing (`--write-cost off`).
+    static func serverOptions(writeCost: Bool) -> TestAPIServer.Options {
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .error
+        var options = TestAPIServer.Options()
+        options.logger = quiet
+        options.store.writeCost = writeCost ? .kubeAPIServer : nil
+        return options
     }
 
     mutating func run() async throws {
         // Two ports per service plus room for the changes: a real cluster's default range is too small for M and L.
         let (remoteServer, localServer) = try await Self.startServers(
-            nodePortRange: 30000...(30000 + 2 * arguments.services + arguments.changes + 100))
+            writeCost: arguments.writeCost, nodePortRange: 30000...(30000 + 2 * arguments.services + arguments.changes + 100))
         let transport = HTTPTransport()
         defer { transport.shutdown() }
         let unlimited = KubeClientOptions(qps: 0)
@@ -230,24 +237,5 @@ struct Scenario {
         var node = try await client.get(RawNode.self, name: RealisticNode.name(index))
         node.body["status"] = RealisticNode.status(index, ip: ip, ready: true)
         _ = try await client.update(node, subresource: "status")
-    }
-
-    /// Runs `body` for every element, 16 at a time.
-    func forEachConcurrently(_ range: Range<Int>, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = range.lowerBound
-            while next < range.upperBound && next < range.lowerBound + 16 {
-                let index = next
-                group.addTask { try await body(index) }
-                next += 1
-            }
-            while try await group.next() != nil {
-                if next < range.upperBound {
-                    let index = next
-                    group.addTask { try await body(index) }
-                    next += 1
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 import KubeAPI
 
-/// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit).
+/// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit),
+/// `--write-cost on|off`, `--floor`.
 struct ScenarioArguments {
     var name = "S"
     var nodes = 100
@@ -17,6 +18,10 @@ struct ScenarioArguments {
     var nodesPerService = 0
     /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
     var childProcess = true
+    /// Whether the test servers' writes cost what kube-apiserver's do (on by default).
+    var writeCost = true
+    /// `--floor`: measure a plain client writing barrelman's objects instead of running barrelman.
+    var floor = false
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -66,12 +71,26 @@ struct ScenarioArguments {
                 }
                 parsed.nodesPerService = count
                 parsed.barrelmanArguments += ["-nodes-per-service", String(count)]
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process")
+            case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
+            case "--floor": parsed.floor = true
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
         if let explicitIdle { parsed.idleSeconds = explicitIdle }
         return parsed
+    }
+}
+
+/// `--write-cost on|off`.
+enum WriteCostArgument {
+    static func parse(_ value: String?) throws(UsageError) -> Bool {
+        switch value {
+        case "on": return true
+        case "off": return false
+        case nil: throw UsageError("--write-cost needs a value: on or off")
+        case let other?: throw UsageError("--write-cost must be on or off, not '\(other)'")
+        }
     }
 }
 

@@ -11,14 +11,15 @@ struct Soak {
     let namespace = "bench"
 
     func run() async throws {
-        let (remoteServer, localServer) = try await Scenario.startServers()
+        let (remoteServer, localServer) = try await Scenario.startServers(writeCost: arguments.writeCost)
         let transport = HTTPTransport()
         defer { transport.shutdown() }
 
         printLine(
             "soak: \(arguments.nodes) nodes x \(arguments.services) services, \(arguments.seconds) s of churn at "
                 + "\(arguments.rate)/s, a fault every \(arguments.faultEvery) s, seed \(arguments.seed), "
-                + "barrelman qps \(arguments.qps.map { String($0) } ?? "default (APF-aware)") burst \(arguments.burst)")
+                + "barrelman qps \(arguments.qps.map { String($0) } ?? "default (APF-aware)") burst \(arguments.burst), "
+                + "write cost \(arguments.writeCost ? "on" : "off")")
         var seeding = ScenarioArguments()
         (seeding.nodes, seeding.services) = (arguments.nodes, arguments.services)
         try await Scenario(arguments: seeding).seed(

@@ -15,10 +15,12 @@ struct SoakArguments {
     /// An explicit client limit; nil runs barrelman with its defaults.
     var qps: Double?
     var burst = 100
+    /// Whether the test servers' writes cost what kube-apiserver's do.
+    var writeCost = true
 
     static let usage =
         "--soak SECONDS [--nodes N] [--services M] [--rate CHANGES_PER_S] [--fault-every S] [--sample-every S] "
-        + "[--settle S] [--seed N] [--qps Q] [--burst B]"
+        + "[--settle S] [--seed N] [--qps Q] [--burst B] [--write-cost on|off]"
 
     static func parse(_ arguments: [String]) throws(UsageError) -> SoakArguments {
         var parsed = SoakArguments()
@@ -49,6 +51,7 @@ struct SoakArguments {
             case "--seed": parsed.seed = UInt64(try number(flag, minimum: 0))
             case "--qps": parsed.qps = try decimal(flag)
             case "--burst": parsed.burst = try number(flag)
+            case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
             default: throw UsageError("unknown soak argument '\(flag)'; use \(usage)")
             }
         }

@@ -1,7 +1,8 @@
 import Glibc
 
 // scenario-runner: barrelman between two in-process test API servers at a given scale, or (`--informer`) the
-// informer cache benchmark, or (`--soak SECONDS`) a churn soak with faults; prints Markdown table rows.
+// informer cache benchmark, or (`--soak SECONDS`) a churn soak with faults, or (`--floor`) a plain client writing
+// what barrelman writes; prints Markdown table rows.
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == BarrelmanChild.flag {
@@ -12,8 +13,14 @@ do {
         var benchmark = InformerBenchmark()
         try await benchmark.run()
     } else {
-        var scenario = Scenario(arguments: try ScenarioArguments.parse(arguments))
-        try await scenario.run()
+        let parsed = try ScenarioArguments.parse(arguments)
+        if parsed.floor {
+            var floor = PlainClientFloor(arguments: parsed)
+            try await floor.run()
+        } else {
+            var scenario = Scenario(arguments: parsed)
+            try await scenario.run()
+        }
     }
 } catch let error as UsageError {
     printError("scenario-runner: \(error)")

@@ -45,8 +45,22 @@ public struct KubeAPIHandler: ServerRequestHandler {
             return Responses.error(Self.error(for: failure))
         }
         if let denial = Authorizer.check(user, verb: verb, target: target) { return Responses.error(denial) }
+        guard let scheduler = state.writeScheduler, WriteCostModel.isWrite(verb) else {
+            return await serveOrError(verb, target: target, query: query, request: request, turn: nil)
+        }
+        // Reserved with no suspension since `admit` counted the request: a counted write has its place.
+        let turn = scheduler.reserve(verb: verb, bodyBytes: request.body.count)
+        let response = await serveOrError(verb, target: target, query: query, request: request, turn: turn)
+        await scheduler.respond(turn)
+        return response
+    }
+
+    private func serveOrError(
+        _ verb: String, target: ResourceTarget, query: QueryParameters, request: ServerRequest,
+        turn: WriteScheduler.Reservation?
+    ) async -> ServerResponse {
         do {
-            return try serve(verb, target: target, query: query, request: request)
+            return try await serve(verb, target: target, query: query, request: request, turn: turn)
         } catch {
             return Responses.error(error)
         }
@@ -74,9 +88,11 @@ public struct KubeAPIHandler: ServerRequestHandler {
         }
     }
 
-    private func serve(_ verb: String, target: ResourceTarget, query: QueryParameters, request: ServerRequest)
-        throws(APIError) -> ServerResponse
-    {
+    /// Serves one request; a write's store change happens in its `turn` when the write cost model is on.
+    private func serve(
+        _ verb: String, target: ResourceTarget, query: QueryParameters, request: ServerRequest,
+        turn: WriteScheduler.Reservation?
+    ) async throws(APIError) -> ServerResponse {
         let resource = target.resource
         let name = target.name ?? ""
         switch verb {
@@ -95,12 +111,12 @@ public struct KubeAPIHandler: ServerRequestHandler {
         case "create":
             let dryRun = try RequestOptions.isDryRun(query)
             let body = try RequestOptions.body(request)
-            let created = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.create(resource, namespace: target.namespace, body: body) }
+            let created = try await state.withStore(dryRun: dryRun, in: turn) { (store: inout StoreState) throws(APIError) in try store.create(resource, namespace: target.namespace, body: body) }
             return Responses.json(201, created)
         case "update":
             let dryRun = try RequestOptions.isDryRun(query)
             let body = try RequestOptions.body(request)
-            let updated = try state.withStore(dryRun: dryRun) { store throws(APIError) -> JSON in
+            let updated = try await state.withStore(dryRun: dryRun, in: turn) { store throws(APIError) -> JSON in
                 if target.subresource == "finalize" {
                     return try store.finalizeUpdate(name: name, body: body)
                 }
@@ -111,13 +127,13 @@ public struct KubeAPIHandler: ServerRequestHandler {
         case "patch":
             let dryRun = try RequestOptions.isDryRun(query)
             let patch = try RequestOptions.patch(request, query: query)
-            let result = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.patch(resource, namespace: target.namespace, name: name, subresource: target.subresource, patch: patch)
+            let result = try await state.withStore(dryRun: dryRun, in: turn) { (store: inout StoreState) throws(APIError) in try store.patch(resource, namespace: target.namespace, name: name, subresource: target.subresource, patch: patch)
             }
             return Responses.json(result.created ? 201 : 200, result.object)
         case "delete":
             let dryRun = try RequestOptions.isDryRun(query)
             let options = try RequestOptions.delete(request, query: query)
-            let result = try state.withStore(dryRun: dryRun) { (store: inout StoreState) throws(APIError) in try store.delete(resource, namespace: target.namespace, name: name, options: options)
+            let result = try await state.withStore(dryRun: dryRun, in: turn) { (store: inout StoreState) throws(APIError) in try store.delete(resource, namespace: target.namespace, name: name, options: options)
             }
             if result.removed && !resource.returnsDeletedObject {
                 return Responses.json(200, Responses.deleteSuccess(resource, result.object))
@@ -129,7 +145,7 @@ public struct KubeAPIHandler: ServerRequestHandler {
             listRequest.limit = 0
             listRequest.continueToken = nil
             let options = try RequestOptions.delete(request, query: query)
-            let deleted = try state.withStore(dryRun: dryRun) { store throws(APIError) -> JSON in
+            let deleted = try await state.withStore(dryRun: dryRun, in: turn) { store throws(APIError) -> JSON in
                 var list = try store.list(listRequest)
                 var items: [JSON] = []
                 for item in list["items"]?.arrayValue ?? [] {

@@ -1,4 +1,5 @@
-/// Knobs of the in-memory API server; defaults keep tests fast.
+/// Knobs of the in-memory API server. Defaults keep tests fast, except that writes cost what they cost on a
+/// real kube-apiserver (`writeCost`), so that what passes here holds against a cluster.
 public struct StoreConfiguration: Sendable {
     /// Service ClusterIP range.
     public var serviceCIDR = "10.96.0.0/12"
@@ -17,6 +18,10 @@ public struct StoreConfiguration: Sendable {
     /// Whether responses carry API Priority and Fairness headers, as kube-apiserver's have since 1.20; false
     /// stands for an apiserver with the feature off, where clients must pace themselves.
     public var priorityAndFairness = true
+    /// The time writes take (creates, updates, patches, deletes through the API; reads, watches and the direct
+    /// `APIServerState` calls of tests take none). Nil applies writes as fast as the server can, for tests that
+    /// need raw speed.
+    public var writeCost: WriteCostModel? = .kubeAPIServer
     /// Namespaces that exist from the start, as in a fresh cluster.
     public var initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
 
