@@ -158,6 +158,7 @@ struct Scenario {
         results.addCount(
             "writes during \(arguments.idleSeconds) s idle\(resyncCovered ? " (a 60 s resync inside)" : "")", faults.writeCount(),
             expected: "0")
+        results.addCount("  of which events (written once the controllers' queues drained)", faults.writeCount(resource: "events"), expected: "")
 
         if arguments.childProcess {
             results.addBytes(

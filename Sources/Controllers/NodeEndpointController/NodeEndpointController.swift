@@ -25,6 +25,9 @@ public final class NodeEndpointController: Sendable {
     let logger: Logger
     /// The nodes that may carry traffic and the selection for `Cluster` services; replaced whole on node changes.
     private let candidates = Mutex<NodeCandidates?>(nil)
+    /// Node events only mark the candidates stale; one worker recomputes them, so a burst of node changes (a
+    /// zone going down) costs a few recomputations, not one per event.
+    private let candidateRefresh = WorkQueue<Int>(name: "node-candidates")
     private let localSliceIndex = ServiceSliceIndex()
     private let remoteSliceIndex = ServiceSliceIndex()
 
@@ -67,9 +70,11 @@ public final class NodeEndpointController: Sendable {
     }
 
     public func registerHandlers() {
-        remoteNodes.addHandler { [self] _ in
+        remoteNodes.addHandler { [self] event in
             guard remoteNodes.hasSynced else { return }
-            refreshCandidates()
+            // A resync redelivers every node unchanged: nothing to recompute.
+            if case .updated(let old, let new) = event, old == new { return }
+            candidateRefresh.add(0)
         }
         // Every change, deletions included: a service that left our label selector (label removed or changed)
         // arrives as a deletion, and its endpoint objects must go although the service lives on.
@@ -112,6 +117,13 @@ public final class NodeEndpointController: Sendable {
             group.addTask { [self] in
                 guard await remoteSlices.waitUntilSynced() else { return }
                 for service in localServices.list() { enqueue(service.key) }
+            }
+            group.addTask { [self] in
+                await withTaskCancellationHandler {
+                    await candidateRefresh.run(workers: 1) { _ in self.refreshCandidates() }
+                } onCancel: { [candidateRefresh] in
+                    candidateRefresh.shutDown()
+                }
             }
             group.addTask { [self] in
                 await loop.run(

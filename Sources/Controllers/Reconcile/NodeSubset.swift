@@ -19,6 +19,9 @@ public struct NodeSubset: Sendable {
 
     private let nodes: NodeAddressSet
     private let nodeCount: Int
+    /// Each node's entry per address family, so a choice is built from its N nodes, not a scan of all.
+    private let ipv4ByName: [String: NodeAddressEntry]
+    private let ipv6ByName: [String: NodeAddressEntry]
     /// Ready nodes by zone, zones sorted by name.
     private let readyByZone: [(zone: String, zoneHash: UInt64, nodes: [Candidate])]
     private let notReady: [Candidate]
@@ -28,6 +31,8 @@ public struct NodeSubset: Sendable {
         var ready: [String: [Candidate]] = [:]
         var notReady: [String: Candidate] = [:]
         var seen = Set<String>()
+        ipv4ByName = Dictionary(nodes.ipv4.map { ($0.nodeName, $0) }, uniquingKeysWith: { first, _ in first })
+        ipv6ByName = Dictionary(nodes.ipv6.map { ($0.nodeName, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in nodes.all where seen.insert(entry.nodeName).inserted {
             let candidate = Candidate(name: entry.nodeName, hash: StableHash.of(entry.nodeName))
             if entry.ready {
@@ -56,7 +61,12 @@ public struct NodeSubset: Sendable {
                 chosen.insert(candidate.name)
             }
         }
-        return nodes.filter { chosen.contains($0.nodeName) }
+        let order: (NodeAddressEntry, NodeAddressEntry) -> Bool = {
+            ($0.nodeName, $0.address) < ($1.nodeName, $1.address)
+        }
+        return NodeAddressSet(
+            ipv4: chosen.compactMap { ipv4ByName[$0] }.sorted(by: order),
+            ipv6: chosen.compactMap { ipv6ByName[$0] }.sorted(by: order))
     }
 
     /// How many ready nodes each zone (by index) gives: an even share, capped by what a zone has, the rest
