@@ -626,7 +626,7 @@ enum FaultTests {
                     try await clusters.createRemoteService("b")
                     try await FaultTests.expectConverged(clusters)
                     try await FaultTests.expectSoon {
-                        try await clusters.local.list(Event.self, namespace: clusters.namespace).items.contains { $0.reason == "Created" }
+                        try await clusters.local.list(Event.self, namespace: clusters.namespace).items.contains { $0.reason == "PortsChanged" }
                     }
                 }
                 let forbidden = capture.all.filter { $0.lowercased().contains("forbidden") }

@@ -147,9 +147,12 @@ import Testing
                         #expect(EndpointSliceNaming.isValidDNSSubdomain(slice.metadata.name))
                         #expect(slice.metadata.labels["kubernetes.io/service-name"] == name)
                     }
-                    try await expectEventually("the Created event, named after the service, was accepted") {
+                    var remote = try await clusters.remote.get(Service.self, name: name, namespace: namespace)
+                    remote.spec.ports[0].port = 81
+                    _ = try await clusters.remote.update(remote)
+                    try await expectEventually("the PortsChanged event, named after the service, was accepted") {
                         let events = try? await clusters.local.list(Event.self, namespace: namespace).items
-                        return events?.contains { $0.reason == "Created" } == true
+                        return events?.contains { $0.reason == "PortsChanged" } == true
                     }
                 }
             } catch {

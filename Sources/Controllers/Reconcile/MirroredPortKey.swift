@@ -33,3 +33,9 @@ func mirroredPortFields(_ ports: [ServicePort], includeNodePort: Bool) -> [Mirro
     }
     return result
 }
+
+/// Whether an update changes what a mirror's ports lead to: the one routine change worth an Event, as it
+/// changes traffic under whoever uses the service (label or annotation refreshes do not).
+public func mirroredPortsChange(from local: Service, to updated: Service) -> Bool {
+    mirroredPortFields(local.spec.ports, includeNodePort: true) != mirroredPortFields(updated.spec.ports, includeNodePort: true)
+}

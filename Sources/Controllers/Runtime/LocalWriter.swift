@@ -3,7 +3,9 @@ import Logging
 import Synchronization
 
 /// The only place the controllers write to the local cluster: every create, update and delete goes
-/// through here, so `-dry-run` is one switch, and every write is logged at debug level and recorded as an Event.
+/// through here, so `-dry-run` is one switch and every write is logged. Routine writes record no Event (as
+/// kube-controller-manager's EndpointSlice mirroring controller records none): a first sync of 10 000 mirrors
+/// would otherwise be 10 000 more writes. Events are for what needs a person (see `ServiceController`).
 ///
 /// Refusals come back as `LocalWriteError`: a missing permission names the verb and resource to grant, and a
 /// namespace being deleted is reported once (`namespaceTerminating`) and re-checked at most every
@@ -60,10 +62,7 @@ public final class LocalWriter: Sendable {
                 if error.isAlreadyExists { return .nameTaken }
                 throw refused(error, verb: "create", resource: "services", namespace: namespace)
             }
-            logger.info("created service \(namespace)/\(service.metadata.name)")
-            recorder.record(
-                on: created, type: Event.normal, reason: "Created",
-                message: "mirrors remote service \(namespace)/\(service.metadata.name)")
+            logger.info("created service \(namespace)/\(created.metadata.name)")
             return .done
         case .update(let service):
             let namespace = service.metadata.namespace ?? "default"
@@ -72,14 +71,12 @@ public final class LocalWriter: Sendable {
                 logDryRun("update service \(name)")
                 return .done
             }
-            let updated: Service
             do {
-                updated = try await client.update(service)
+                _ = try await client.update(service)
             } catch {
                 throw refused(error, verb: "update", resource: "services", namespace: namespace)
             }
             logger.info("updated service \(name)")
-            recorder.record(on: updated, type: Event.normal, reason: "Updated", message: "ports follow the remote service")
             return .done
         case .delete(let namespace, let name, let uid):
             guard !dryRun else {
@@ -95,12 +92,7 @@ public final class LocalWriter: Sendable {
                 }
                 return .done
             }
-            logger.info("deleted service \(namespace)/\(name)")
-            // Kubernetes keeps events of deleted objects for their TTL: `kubectl get events` shows why it went.
-            let deleted = Service(metadata: ObjectMeta(name: name, namespace: namespace, uid: uid))
-            recorder.record(
-                on: deleted, type: Event.normal, reason: "Deleted",
-                message: "the remote service is gone or no longer qualifies for mirroring")
+            logger.info("deleted service \(namespace)/\(name): the remote service is gone or no longer qualifies")
             return .done
         }
     }

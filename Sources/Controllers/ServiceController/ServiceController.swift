@@ -89,6 +89,10 @@ public final class ServiceController: Sendable {
             }
             conflicts.resolved(key, resource: "service")
             metrics.serviceUpdated(action: action.metricAction)
+            if case .update(let updated) = action, let local, mirroredPortsChange(from: local, to: updated) {
+                writer.recorder.record(
+                    on: updated, type: Event.normal, reason: "PortsChanged", message: "ports follow remote service \(key)")
+            }
         } catch {
             if let namespace = error.terminatingNamespace {
                 // Not a failure: the writer said so once. Check again later at a steady pace, not with the
