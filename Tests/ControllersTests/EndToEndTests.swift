@@ -116,6 +116,30 @@ import Testing
         }
     }
 
+    @Test func routineMirroringRecordsNoEventsButAPortChangeRecordsOne() async throws {
+        try await TwoClusters.with { clusters in
+            try await clusters.createRemoteService("quiet")
+            try await clusters.createRemoteService("moved")
+            try await Self.withBarrelman(clusters) {
+                for name in ["quiet", "moved"] {
+                    try await expectEventually { try await !Self.endpointsOf(clusters, name).ready.isEmpty }
+                }
+                func barrelmanEvents() async throws -> [Event] {
+                    try await clusters.local.list(Event.self, namespace: clusters.namespace).items
+                        .filter { $0.source.component == "barrelman" }
+                }
+                #expect(try await barrelmanEvents().isEmpty, "creating mirrors and their endpoints is routine: no Event")
+                var remote = try await clusters.remote.get(Service.self, name: "moved", namespace: clusters.namespace)
+                remote.spec.ports[0].port = 81
+                _ = try await clusters.remote.update(remote)
+                try await expectEventually("the changed mirror has one PortsChanged Event") {
+                    let events = try await barrelmanEvents()
+                    return events.map { "\($0.involvedObject.name ?? "")/\($0.reason ?? "")" } == ["moved/PortsChanged"]
+                }
+            }
+        }
+    }
+
     @Test func remoteDeletionDeletesTheMirrorAndItsEndpoints() async throws {
         try await TwoClusters.with { clusters in
             try await clusters.createRemoteService("bar")
@@ -222,6 +246,36 @@ import Testing
                 }
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(local.state.faults.writeCount(resource: "endpointslices") == 3, "one slice write per service")
+            }
+        }
+    }
+
+    @Test func withSubsetsANodeAddressChangeReconcilesOnlyTheServicesUsingThatNode() async throws {
+        try await TwoClusters.with(inProcessOnly: true) { clusters in
+            let local = try #require(clusters.localServer)
+            let names = (0..<12).map { "s\($0)" }
+            for name in names { try await clusters.createRemoteService(name) }
+            var settings = ControllerSettings(allowedNamespaces: [clusters.namespace], remoteClusterName: "remote")
+            settings.nodesPerService = 1
+            try await FaultTests.withBarrelman(local: clusters.local, remote: clusters.remote, settings: settings) {
+                for name in names {
+                    try await expectEventually { try await EndToEndTests.endpointsOf(clusters, name).ready.count == 1 }
+                }
+                var usingB: [String] = []
+                for name in names where try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.2"] {
+                    usingB.append(name)
+                }
+                #expect(!usingB.isEmpty && usingB.count < names.count, "the 12 services spread over both nodes")
+                local.state.faults.resetCounts()
+                try await clusters.setNode("node-b", ip: "10.0.0.12", ready: true)
+                for name in usingB {
+                    try await expectEventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.12"] }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(local.state.faults.writeCount(resource: "endpointslices") == usingB.count, "one write per service using node-b")
+                for name in names where !usingB.contains(name) {
+                    #expect(try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1"])
+                }
             }
         }
     }

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Keeps the endpoints of every local service this instance serves pointing at the remote cluster's nodes.
 ///
-/// A node event recomputes the node candidates once; only when they changed are the services enqueued.
+/// A node event recomputes the node candidates once; only when they changed are services enqueued: all of them
+/// when nodes came, went or changed readiness, only those using a changed node when just addresses changed.
 /// `reconcile` first asks `endpointDuty` whether the service is this instance's to serve, then computes the
 /// desired objects from the caches and writes only the Endpoints/EndpointSlices whose content differs.
 /// Services whose remote has `externalTrafficPolicy: Local` get only the nodes running their ready pods,
@@ -29,6 +30,7 @@ public final class NodeEndpointController: Sendable {
     /// zone going down) costs a few recomputations, not one per event.
     private let candidateRefresh = WorkQueue<Int>(name: "node-candidates")
     private let localSliceIndex = ServiceSliceIndex()
+    private let nodeIndex = ServiceNodeIndex()
     private let remoteSliceIndex = ServiceSliceIndex()
 
     /// What every reconcile starts from, computed once per node change.
@@ -137,20 +139,30 @@ public final class NodeEndpointController: Sendable {
         }
     }
 
-    /// Recomputes the node candidates from the node cache; enqueues every service only if they changed.
+    /// Recomputes the node candidates from the node cache and enqueues the services the change can affect.
     func refreshCandidates(force: Bool = false) {
         let nodes = remoteNodes.list()
         metrics.currentNodes(nodes.count)
         let fresh = NodeCandidates(nodes: nodes, settings: settings)
-        let changed = candidates.withLock { current -> Bool in
-            guard force || current != fresh else { return false }
-            current = fresh
-            return true
+        let change = candidates.withLock { current -> NodeCandidateChange in
+            let change = force ? .membership : nodeCandidateChange(from: current?.all, to: fresh.all)
+            if change != .none { current = fresh }
+            return change
         }
-        guard changed else { return }
-        logger.debug("remote node candidates changed: \(fresh.all.readyCount) ready of \(fresh.all.all.count)")
-        for service in localServices.list() where localServiceWantsEndpoints(service) {
-            enqueue(service.key)
+        switch change {
+        case .none:
+            return
+        case .addresses(let changed):
+            logger.debug("remote node addresses changed: \(changed.sorted().joined(separator: ", "))")
+            for service in localServices.list()
+            where localServiceWantsEndpoints(service) && nodeIndex.uses(service.key, anyOf: changed) {
+                enqueue(service.key)
+            }
+        case .membership:
+            logger.debug("remote node candidates changed: \(fresh.all.readyCount) ready of \(fresh.all.all.count)")
+            for service in localServices.list() where localServiceWantsEndpoints(service) {
+                enqueue(service.key)
+            }
         }
     }
 
@@ -166,10 +178,12 @@ public final class NodeEndpointController: Sendable {
         do {
             switch duty {
             case .release:
+                nodeIndex.forget(key)
                 conflicts.resolved(key, resource: "endpoints")
                 warnings.clear(key)
                 try await release(key, slices: existingSlices, endpoints: existingEndpoints)
             case .conflict(let holder):
+                nodeIndex.forget(key)
                 if let service {
                     conflicts.report(
                         resource: "endpoints", service: service, holder: holder,
@@ -177,7 +191,7 @@ public final class NodeEndpointController: Sendable {
                             + "\(BarrelmanLabels.remoteClusterAnnotation) annotation to choose")
                 }
             case .serve:
-                guard let service else { return }
+                guard let service else { return nodeIndex.forget(key) }
                 conflicts.resolved(key, resource: "endpoints")
                 try await sync(service, candidates: candidates, slices: existingSlices, endpoints: existingEndpoints)
                 metrics.endpointsUpdated()
@@ -235,6 +249,8 @@ public final class NodeEndpointController: Sendable {
             return
         }
         let nodes = selection.nodes
+        // Recorded before writing: a change of these nodes' addresses during the write queues the service again.
+        nodeIndex.record(service.key, nodes: routesLocally || candidates.subsets != nil ? nodes : nil)
         let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
         if settings.endpointsMode.writesEndpoints {
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
