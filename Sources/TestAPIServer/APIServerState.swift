@@ -117,6 +117,12 @@ public final class APIServerState: Sendable {
         return try withStore { (store: inout StoreState) throws(APIError) in try store.delete(resource, namespace: namespace, name: name, options: options).object }
     }
 
+    /// When the last write of `plural` was committed (nil: none since the server started).
+    public func lastCommitted(_ plural: String) -> ContinuousClock.Instant? {
+        guard let resource = ResourceKind.lookup(plural: plural) else { return nil }
+        return try? withStore { $0.lastCommitted[resource] }
+    }
+
     /// The resource version of the last write.
     public var resourceVersion: Int64 { (try? withStore { $0.resourceVersion }) ?? 0 }
 

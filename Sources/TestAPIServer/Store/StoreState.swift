@@ -17,6 +17,8 @@ struct StoreState {
     /// Side effects to run after the lock is released (finishing streams, scheduling namespace finalization).
     var deferredFinishes: [Watcher.Continuation] = []
     var deferredNamespaceFinalizations: [String] = []
+    /// When each resource's last write was committed: benchmarks time convergence by it, not by polling.
+    var lastCommitted: [ResourceKind: ContinuousClock.Instant] = [:]
 
     init(configuration: StoreConfiguration) {
         self.configuration = configuration
@@ -103,6 +105,7 @@ struct StoreState {
     }
 
     private mutating func record(_ event: HistoryEvent) {
+        lastCommitted[event.resource] = .now
         history.append(event)
         if history.count > configuration.historyLimit {
             let dropCount = history.count - configuration.historyLimit
