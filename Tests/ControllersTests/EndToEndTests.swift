@@ -282,32 +282,6 @@ import Testing
         }
     }
 
-    @Test func aBurstOfNodeReadinessChangesIsWrittenOncePerService() async throws {
-        try await TwoClusters.with(inProcessOnly: true) { clusters in
-            let local = try #require(clusters.localServer)
-            let names = ["a", "b", "c"]
-            for name in names { try await clusters.createRemoteService(name) }
-            try await EndToEndTests.withBarrelman(clusters) {
-                for name in names {
-                    try await expectEventually { try await EndToEndTests.endpointsOf(clusters, name).ready == ["10.0.0.1", "10.0.0.2"] }
-                }
-                local.state.faults.resetCounts()
-                // As in a zone outage or an upgrade: several nodes change within a moment.
-                try await clusters.setNode("node-b", ip: "10.0.0.2", ready: false)
-                try await Task.sleep(for: .milliseconds(100))
-                try await clusters.setNode("node-c", ip: "10.0.0.3", ready: true)
-                for name in names {
-                    try await expectEventually {
-                        let endpoints = try await EndToEndTests.endpointsOf(clusters, name)
-                        return endpoints.ready == ["10.0.0.1", "10.0.0.3"] && endpoints.notReady == ["10.0.0.2"]
-                    }
-                }
-                try await Task.sleep(for: .milliseconds(700))
-                #expect(local.state.faults.writeCount(resource: "endpointslices") == 3, "the final state once per service")
-            }
-        }
-    }
-
     @Test func steadyStateMakesNoWritesResyncIncluded() async throws {
         try await TwoClusters.with(inProcessOnly: true) { clusters in
             let local = try #require(clusters.localServer)

@@ -21,7 +21,6 @@ public final class NodeEndpointController: Sendable {
     let conflicts: OwnershipConflicts
     let warnings: StateWarnings
     let settings: ControllerSettings
-    let batching: NodeChangeBatching
     public let loop: ControllerLoop
     let metrics: ControllerMetrics
     let logger: Logger
@@ -32,8 +31,6 @@ public final class NodeEndpointController: Sendable {
     private let candidateRefresh = WorkQueue<Int>(name: "node-candidates")
     private let localSliceIndex = ServiceSliceIndex()
     private let nodeIndex = ServiceNodeIndex()
-    /// When the last node event arrived, and since when a membership change has been held back (`batching`).
-    private let nodeEventTimes = Mutex<(last: ContinuousClock.Instant?, heldSince: ContinuousClock.Instant?)>((nil, nil))
     private let remoteSliceIndex = ServiceSliceIndex()
 
     /// What every reconcile starts from, computed once per node change.
@@ -57,8 +54,7 @@ public final class NodeEndpointController: Sendable {
         remoteNodes: Informer<NodeSummary>, remoteServices: Informer<Service>,
         remoteSlices: Informer<EndpointSliceSummary>, localServices: Informer<Service>,
         localEndpoints: Informer<Endpoints>, localSlices: Informer<EndpointSlice>, writer: LocalWriter,
-        conflicts: OwnershipConflicts, settings: ControllerSettings, batching: NodeChangeBatching = .default,
-        metrics: ControllerMetrics, logger: Logger
+        conflicts: OwnershipConflicts, settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
     ) {
         self.remoteNodes = remoteNodes
         self.remoteServices = remoteServices
@@ -70,7 +66,6 @@ public final class NodeEndpointController: Sendable {
         self.conflicts = conflicts
         self.warnings = StateWarnings(recorder: writer.recorder)
         self.settings = settings
-        self.batching = batching
         self.loop = ControllerLoop(name: "node-endpoint", metrics: metrics)
         self.metrics = metrics
         self.logger = logger
@@ -81,7 +76,6 @@ public final class NodeEndpointController: Sendable {
             guard remoteNodes.hasSynced else { return }
             // A resync redelivers every node unchanged: nothing to recompute.
             if case .updated(let old, let new) = event, old == new { return }
-            nodeEventTimes.withLock { $0.last = .now }
             candidateRefresh.add(0)
         }
         // Every change, deletions included: a service that left our label selector (label removed or changed)
@@ -150,13 +144,11 @@ public final class NodeEndpointController: Sendable {
         let nodes = remoteNodes.list()
         metrics.currentNodes(nodes.count)
         let fresh = NodeCandidates(nodes: nodes, settings: settings)
-        let change = force ? .membership : nodeCandidateChange(from: candidates.withLock { $0?.all }, to: fresh.all)
-        if change == .membership, !force, let delay = holdBack() {
-            return candidateRefresh.addAfter(0, delay: delay)
+        let change = candidates.withLock { current -> NodeCandidateChange in
+            let change = force ? .membership : nodeCandidateChange(from: current?.all, to: fresh.all)
+            if change != .none { current = fresh }
+            return change
         }
-        // A refresh racing this one (startup's) may store older nodes; the node event behind the newer state
-        // queued another refresh, which stores them again.
-        if change != .none { candidates.withLock { $0 = fresh } }
         switch change {
         case .none:
             return
@@ -171,23 +163,6 @@ public final class NodeEndpointController: Sendable {
             for service in localServices.list() where localServiceWantsEndpoints(service) {
                 enqueue(service.key)
             }
-        }
-    }
-
-    /// How much longer a membership change waits for the node events around it (nil: apply it now).
-    private func holdBack() -> Duration? {
-        let now = ContinuousClock.now
-        return nodeEventTimes.withLock { times -> Duration? in
-            let heldSince = times.heldSince ?? now
-            let decision = batching.decide(
-                sinceLastEvent: times.last.map { $0.duration(to: now) } ?? .seconds(3600),
-                sinceFirstSeen: heldSince.duration(to: now))
-            guard case .wait(let delay) = decision else {
-                times.heldSince = nil
-                return nil
-            }
-            times.heldSince = heldSince
-            return delay
         }
     }
 

@@ -11,8 +11,6 @@ public struct BarrelmanOptions: Sendable {
     public var endpointWorkers: Int
     /// Log every write instead of making it (`-dry-run`).
     public var dryRun: Bool
-    /// How bursts of remote node membership changes are applied (see `NodeChangeBatching`).
-    public var nodeChangeBatching: NodeChangeBatching = .default
 
     public init(
         settings: ControllerSettings, resyncPeriod: Duration? = .seconds(7200), serviceWorkers: Int = 2,
@@ -85,8 +83,7 @@ public final class Barrelman: Sendable {
         nodeEndpointController = NodeEndpointController(
             remoteNodes: remoteNodes, remoteServices: remoteServices, remoteSlices: remoteSlices,
             localServices: localServices, localEndpoints: localEndpoints, localSlices: localSlices, writer: writer,
-            conflicts: conflicts, settings: options.settings, batching: options.nodeChangeBatching, metrics: metrics,
-            logger: logger)
+            conflicts: conflicts, settings: options.settings, metrics: metrics, logger: logger)
         self.options = options
         self.logger = logger
         serviceController.registerHandlers()
