@@ -77,6 +77,7 @@ struct Scenario {
         }
         if let exit = barrelman.exitReport { throw RunError(exit) }
         let syncTime = ContinuousClock.now - start
+        var peaks = [("first sync", barrelman.peakRSS)]
         results.add("first full sync (\(services) services + slices)", synced ? syncTime : nil, target: arguments.name == "S" ? "<= 3 s" : nil)
         results.addCPU("CPU during sync (\(barrelman.scope))", barrelman.cpuSeconds - cpuBefore)
         try await Task.sleep(for: .seconds(1))
@@ -104,6 +105,7 @@ struct Scenario {
             "writes for the node change (+1 s settle)", faults.writeCount(),
             expected: "\(served) (one slice update per service it serves)")
         results.addCount("  of which endpointslices", faults.writeCount(resource: "endpointslices"), expected: "\(served)")
+        peaks.append(("node change", barrelman.peakRSS))
 
         // 3. single service changes
         var latencies: [Double] = []
@@ -125,6 +127,7 @@ struct Scenario {
         results.addMilliseconds("service change latency p50 (\(latencies.count)/\(arguments.changes) seen)", percentile(latencies, 0.5), target: nil)
         results.addMilliseconds("service change latency p99", percentile(latencies, 0.99), target: "<= 100 ms")
         results.addMilliseconds("service change latency max", latencies.max() ?? .nan, target: nil)
+        peaks.append(("service changes", barrelman.peakRSS))
 
         // 3b. with subsets, a zone loses every node: each service must again have N ready nodes, all elsewhere
         if arguments.nodesPerService > 0 {
@@ -147,6 +150,7 @@ struct Scenario {
                 "zone \(lostZone) loses its \(lost.count) nodes: every service has \(min(perService, remaining)) ready nodes elsewhere",
                 recovered ? ContinuousClock.now - zoneStart : nil, target: arguments.name == "L" ? "<= 30 s" : nil)
             results.add("  of which marking the nodes not ready on the remote (the harness)", applied, target: nil)
+            peaks.append(("zone loss", barrelman.peakRSS))
         }
 
         // 4. idle, covering the 60 s resync when --idle >= the time left until it
@@ -164,6 +168,10 @@ struct Scenario {
             results.addBytes(
                 "peak RSS of the barrelman process (VmHWM)", barrelman.peakRSS,
                 target: arguments.name == "S" ? "<= 25 MB" : arguments.name == "L" ? "<= 150 MB" : nil)
+            // VmHWM only grows: read at the end of each step, it shows which step set the peak.
+            for (step, peak) in peaks {
+                results.addBytes("  VmHWM at the end of: \(step)", peak, target: nil)
+            }
             if case .child(let process) = barrelman {
                 let pid = process.processIdentifier
                 results.addBytes("  of it now: private (RssAnon: heap, stacks)", ChildProcessStats.anonymousRSS(pid: pid), target: nil)
@@ -221,17 +229,21 @@ struct Scenario {
         }
         let namespace = namespace
         try await forEachConcurrently(0..<arguments.services) { index in
-            let service = Service(
-                metadata: ObjectMeta(name: "svc-\(index)", namespace: namespace, labels: ["app": "svc-\(index)"]),
-                spec: ServiceSpec(
-                    type: .nodePort,
-                    ports: [
-                        ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080)),
-                        ServicePort(name: "https", protocol: "TCP", port: 443, targetPort: .int(8443)),
-                    ],
-                    selector: ["app": "svc-\(index)"]))
-            _ = try await client.create(service)
+            _ = try await client.create(Self.service(index, namespace: namespace))
         }
+    }
+
+    /// The scenario's remote service number `index`: NodePort, two ports.
+    static func service(_ index: Int, namespace: String) -> Service {
+        Service(
+            metadata: ObjectMeta(name: "svc-\(index)", namespace: namespace, labels: ["app": "svc-\(index)"]),
+            spec: ServiceSpec(
+                type: .nodePort,
+                ports: [
+                    ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080)),
+                    ServicePort(name: "https", protocol: "TCP", port: 443, targetPort: .int(8443)),
+                ],
+                selector: ["app": "svc-\(index)"]))
     }
 
     func setNodeIP(_ client: KubeClient, index: Int, ip: String) async throws {
