@@ -43,6 +43,12 @@ struct MemoryBreakdown {
         try await measure("remote nodes: Informer<NodeSummary>", count: arguments.nodes) {
             Informer<NodeSummary>(client: remote, options: options, logger: quiet)
         }
+        // Servers without streaming lists answer pages: each page's body and JSON tree are held while it decodes.
+        for pageSize in [500, 100] {
+            try await measure("remote nodes: Informer<NodeSummary>, paginated list of \(pageSize) per page", count: arguments.nodes) {
+                Informer<NodeSummary>(client: remote, options: InformerOptions(pageSize: pageSize, watchList: .never), logger: quiet)
+            }
+        }
         try await measure("local services: Informer<Service>, metadata interned", count: arguments.services) {
             let shared = LocalObjectInterner()
             return Informer<Service>(
