@@ -58,7 +58,11 @@ public final class Barrelman: Sendable {
         // Only what the controllers read of each remote service is cached (`remoteServiceProjection`).
         remoteServices = Informer(
             client: remote, options: informerOptions(), transform: remoteServiceProjection, logger: logger)
-        remoteNodes = Informer(client: remote, options: informerOptions(), logger: logger)
+        // A node is ~12 KB of JSON: where the server does not stream lists, a page of client-go's 500 is a 6 MB
+        // body and its JSON tree held at once (~30 MiB more at the peak than pages of 100, BENCHMARKS.md).
+        var nodeOptions = informerOptions()
+        nodeOptions.pageSize = 100
+        remoteNodes = Informer(client: remote, options: nodeOptions, logger: logger)
         remoteSlices = Informer(client: remote, options: informerOptions(), logger: logger)
         (remoteSlicesNeeded, remoteSlicesNeededTrigger) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Locally only what barrelman manages is watched: a big local cluster costs nothing.

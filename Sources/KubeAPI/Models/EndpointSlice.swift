@@ -64,31 +64,13 @@ public struct Endpoint: Sendable, Hashable, JSONCodable {
     private var box: Box
 
     /// One to a hundred addresses of the slice's address type; consumers use the first.
-    public var addresses: [String] {
-        get { box.fields.addresses }
-        set { change { $0.addresses = newValue } }
-    }
-    public var conditions: EndpointConditions {
-        get { box.fields.conditions }
-        set { change { $0.conditions = newValue } }
-    }
-    public var hostname: String? {
-        get { box.fields.hostname }
-        set { change { $0.hostname = newValue } }
-    }
-    public var nodeName: String? {
-        get { box.fields.nodeName }
-        set { change { $0.nodeName = newValue } }
-    }
-    public var zone: String? {
-        get { box.fields.zone }
-        set { change { $0.zone = newValue } }
-    }
+    public var addresses: [String] { get { self[\.addresses] } set { self[\.addresses] = newValue } }
+    public var conditions: EndpointConditions { get { self[\.conditions] } set { self[\.conditions] = newValue } }
+    public var hostname: String? { get { self[\.hostname] } set { self[\.hostname] = newValue } }
+    public var nodeName: String? { get { self[\.nodeName] } set { self[\.nodeName] = newValue } }
+    public var zone: String? { get { self[\.zone] } set { self[\.zone] = newValue } }
     /// Usually the pod behind the endpoint.
-    public var targetRef: ObjectReference? {
-        get { box.fields.targetRef }
-        set { change { $0.targetRef = newValue } }
-    }
+    public var targetRef: ObjectReference? { get { self[\.targetRef] } set { self[\.targetRef] = newValue } }
 
     public init(
         addresses: [String] = [], conditions: EndpointConditions = EndpointConditions(), hostname: String? = nil,
@@ -132,10 +114,14 @@ public struct Endpoint: Sendable, Hashable, JSONCodable {
 
     public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
 
-    private mutating func change(_ update: (inout Fields) -> Void) {
-        var fields = box.fields
-        update(&fields)
-        box = Box(fields)
+    /// Reads from the shared box; a change makes a box of this endpoint's own (copy-on-write).
+    private subscript<Field>(field: WritableKeyPath<Fields, Field>) -> Field {
+        get { box.fields[keyPath: field] }
+        set {
+            var fields = box.fields
+            fields[keyPath: field] = newValue
+            box = Box(fields)
+        }
     }
 
     private struct Fields: Sendable, Hashable {
