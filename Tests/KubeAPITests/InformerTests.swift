@@ -51,6 +51,8 @@ import Testing
     static func withInformer(
         store: StoreConfiguration = fastStore(), watchList: WatchListMode = .never,
         configure: (inout InformerOptions) -> Void = { _ in },
+        transform: Informer<Service>.Transform? = nil,
+        seed: (TestCluster) async throws -> Void = { _ in },
         waitForSync: Bool = true,
         _ body: (Harness) async throws -> Void
     ) async throws {
@@ -60,11 +62,12 @@ import Testing
             realClusterVariable: nil, serverOptions: serverOptions, clientOptions: KubeClientOptions(qps: 0)
         ) { cluster in
             guard let server = cluster.server else { throw SetupError.noInProcessServer }
+            try await seed(cluster)
             var options = InformerOptions(
                 namespace: cluster.namespace, watchList: watchList, backoffBase: .milliseconds(10),
                 backoffCap: .milliseconds(200))
             configure(&options)
-            let informer = Informer<Service>(client: cluster.client, options: options)
+            let informer = Informer<Service>(client: cluster.client, options: options, transform: transform)
             let log = EventLog()
             informer.addHandler { log.record($0) }
             let running = Task { await informer.run() }
@@ -423,6 +426,46 @@ import Testing
             #expect(try await eventually { harness.informer.lastSyncResourceVersion == target })
             #expect(harness.informer.stats.bookmarks > 0)
             #expect(harness.log.all.isEmpty)
+        }
+    }
+
+    /// client-go's `SetTransform`: the cache and the handlers see only transformed objects, whether they came
+    /// from list pages, a streaming list or the watch, and the watch still resumes from the versions as read.
+    @Test(arguments: [WatchListMode.never, .always])
+    func aTransformAppliesToEveryObjectRead(mode: WatchListMode) async throws {
+        let dropLabels: Informer<Service>.Transform = { service in
+            var projected = service
+            projected.metadata.labels = [:]
+            projected.spec.ports = []
+            return projected
+        }
+        func objects(_ event: InformerEvent<Service>) -> [Service] {
+            switch event {
+            case .added(let service), .deleted(let service, _): [service]
+            case .updated(let old, let new): [old, new]
+            }
+        }
+        try await Self.withInformer(
+            watchList: mode, configure: { $0.pageSize = 2 }, transform: dropLabels,
+            seed: { cluster in
+                for index in 0..<5 {
+                    _ = try await cluster.client.create(Self.service("s\(index)", namespace: cluster.namespace, labels: ["a": "b"]))
+                }
+            }
+        ) { harness in
+            #expect(harness.informer.list().count == 5)
+            var changed = try await harness.client.get(Service.self, name: "s0", namespace: harness.namespace)
+            changed.metadata.labels["c"] = "d"
+            let updated = try await harness.client.update(changed)
+            let seen = try await eventually {
+                harness.informer.get(ObjectKey(of: updated))?.metadata.resourceVersion == updated.metadata.resourceVersion
+            }
+            #expect(seen)
+            // Bookmarks may move it on; never back to before the update.
+            let resumeFrom = Int(harness.informer.lastSyncResourceVersion ?? "") ?? 0
+            #expect(resumeFrom >= Int(updated.metadata.resourceVersion ?? "") ?? .max)
+            #expect(harness.informer.list().allSatisfy { $0.metadata.labels.isEmpty && $0.spec.ports.isEmpty })
+            #expect(harness.log.all.flatMap(objects).allSatisfy { $0.metadata.labels.isEmpty && $0.spec.ports.isEmpty })
         }
     }
 

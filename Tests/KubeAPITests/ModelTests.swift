@@ -247,6 +247,36 @@ private func roundTrip<T: JSONCodable & Equatable>(_ value: T) throws -> T {
             try JSONDocument.decode(EndpointSlice.self, from: #"{"endpoints":[]}"#)
         }
     }
+
+    /// An endpoint is one shared box: changing a copy must leave the original (and whoever shares it) alone.
+    @Test(arguments: ["addresses", "conditions", "hostname", "nodeName", "zone", "targetRef"])
+    func changingAnEndpointCopiesIt(field: String) {
+        let original = Endpoint(
+            addresses: ["100.64.3.17"], conditions: EndpointConditions(ready: true), nodeName: "node-a", zone: "eu-west-1b",
+            targetRef: ObjectReference(kind: "Pod", name: "web"))
+        let shared = original
+        var changed = original
+        switch field {
+        case "addresses": changed.addresses = ["192.0.2.9"]
+        case "conditions": changed.conditions.ready = false
+        case "hostname": changed.hostname = "h"
+        case "nodeName": changed.nodeName = "node-z"
+        case "zone": changed.zone = nil
+        default: changed.targetRef?.name = "other"
+        }
+        #expect(changed != original, "\(field)")
+        #expect(shared == original && shared.sharesStorage(with: original), "\(field)")
+        #expect(!changed.sharesStorage(with: original), "\(field)")
+    }
+
+    @Test func endpointsAreEqualAndHashByValueWhetherOrNotTheyShareStorage() {
+        let a = Endpoint(addresses: ["10.0.0.1"], nodeName: "node-a")
+        let b = Endpoint(addresses: ["10.0.0.1"], nodeName: "node-a")
+        #expect(a == b && !a.sharesStorage(with: b))
+        #expect(a.hashValue == b.hashValue)
+        #expect(Set([a, b]).count == 1)
+        #expect(a != Endpoint(addresses: ["10.0.0.1"], nodeName: "node-b"))
+    }
 }
 
 @Suite struct SmallModelTests {

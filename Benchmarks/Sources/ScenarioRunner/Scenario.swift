@@ -77,6 +77,7 @@ struct Scenario {
         }
         if let exit = barrelman.exitReport { throw RunError(exit) }
         let syncTime = ContinuousClock.now - start
+        var peaks = [("first sync", barrelman.peakRSS)]
         // Convergence is the commit of the last write it needed; the 50 ms probe, which scans the whole local
         // state, sees it later (by up to a poll plus a scan: hundreds of ms at L).
         let syncCommitted = [localServer.state.lastCommitted("services"), localServer.state.lastCommitted("endpointslices")]
@@ -112,6 +113,7 @@ struct Scenario {
             "writes for the node change (+1 s settle)", faults.writeCount(),
             expected: "\(served) (one slice update per service it serves)")
         results.addCount("  of which endpointslices", faults.writeCount(resource: "endpointslices"), expected: "\(served)")
+        peaks.append(("node change", barrelman.peakRSS))
 
         // 3. single service changes
         var latencies: [Double] = []
@@ -133,6 +135,7 @@ struct Scenario {
         results.addMilliseconds("service change latency p50 (\(latencies.count)/\(arguments.changes) seen)", percentile(latencies, 0.5), target: nil)
         results.addMilliseconds("service change latency p99", percentile(latencies, 0.99), target: "<= 100 ms")
         results.addMilliseconds("service change latency max", latencies.max() ?? .nan, target: nil)
+        peaks.append(("service changes", barrelman.peakRSS))
 
         // 3b. with subsets, a zone loses every node: each service must again have N ready nodes, all elsewhere
         if arguments.nodesPerService > 0 {
@@ -160,6 +163,7 @@ struct Scenario {
             results.add("  seen by the 100 ms probe", recovered ? recoverySeen : nil, target: nil)
             results.addCount("  slice writes until then", faults.writeCount(resource: "endpointslices"), expected: "one per service with a node in the zone")
             results.add("  of which marking the nodes not ready on the remote (the harness)", applied, target: nil)
+            peaks.append(("zone loss", barrelman.peakRSS))
         }
 
         // 4. idle, covering the 60 s resync when --idle >= the time left until it
@@ -177,6 +181,10 @@ struct Scenario {
             results.addBytes(
                 "peak RSS of the barrelman process (VmHWM)", barrelman.peakRSS,
                 target: arguments.name == "S" ? "<= 25 MB" : arguments.name == "L" ? "<= 150 MB" : nil)
+            // VmHWM only grows: read at the end of each step, it shows which step set the peak.
+            for (step, peak) in peaks {
+                results.addBytes("  VmHWM at the end of: \(step)", peak, target: nil)
+            }
             if case .child(let process) = barrelman {
                 let pid = process.processIdentifier
                 results.addBytes("  of it now: private (RssAnon: heap, stacks)", ChildProcessStats.anonymousRSS(pid: pid), target: nil)
@@ -234,17 +242,21 @@ struct Scenario {
         }
         let namespace = namespace
         try await forEachConcurrently(0..<arguments.services) { index in
-            let service = Service(
-                metadata: ObjectMeta(name: "svc-\(index)", namespace: namespace, labels: ["app": "svc-\(index)"]),
-                spec: ServiceSpec(
-                    type: .nodePort,
-                    ports: [
-                        ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080)),
-                        ServicePort(name: "https", protocol: "TCP", port: 443, targetPort: .int(8443)),
-                    ],
-                    selector: ["app": "svc-\(index)"]))
-            _ = try await client.create(service)
+            _ = try await client.create(Self.service(index, namespace: namespace))
         }
+    }
+
+    /// The scenario's remote service number `index`: NodePort, two ports.
+    static func service(_ index: Int, namespace: String) -> Service {
+        Service(
+            metadata: ObjectMeta(name: "svc-\(index)", namespace: namespace, labels: ["app": "svc-\(index)"]),
+            spec: ServiceSpec(
+                type: .nodePort,
+                ports: [
+                    ServicePort(name: "http", protocol: "TCP", port: 80, targetPort: .int(8080)),
+                    ServicePort(name: "https", protocol: "TCP", port: 443, targetPort: .int(8443)),
+                ],
+                selector: ["app": "svc-\(index)"]))
     }
 
     func setNodeIP(_ client: KubeClient, index: Int, ip: String) async throws {

@@ -22,6 +22,8 @@ struct ScenarioArguments {
     var writeCost = true
     /// `--floor`: measure a plain client writing barrelman's objects instead of running barrelman.
     var floor = false
+    /// `--memory`: the heap each of barrelman's caches holds at the scenario's size (`MemoryBreakdown`).
+    var memory = false
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -73,7 +75,8 @@ struct ScenarioArguments {
                 parsed.barrelmanArguments += ["-nodes-per-service", String(count)]
             case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
             case "--floor": parsed.floor = true
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor")
+            case "--memory": parsed.memory = true
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --memory")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }

@@ -14,7 +14,10 @@ do {
         try await benchmark.run()
     } else {
         let parsed = try ScenarioArguments.parse(arguments)
-        if parsed.floor {
+        if parsed.memory {
+            var breakdown = MemoryBreakdown(arguments: parsed)
+            try await breakdown.run()
+        } else if parsed.floor {
             var floor = PlainClientFloor(arguments: parsed)
             try await floor.run()
         } else {

@@ -55,21 +55,30 @@ public final class Barrelman: Sendable {
             informer.backoffCap = .seconds(5)
             return informer
         }
-        remoteServices = Informer(client: remote, options: informerOptions(), logger: logger)
-        remoteNodes = Informer(client: remote, options: informerOptions(), logger: logger)
+        // Only what the controllers read of each remote service is cached (`remoteServiceProjection`).
+        remoteServices = Informer(
+            client: remote, options: informerOptions(), transform: remoteServiceProjection, logger: logger)
+        // A node is ~12 KB of JSON: where the server does not stream lists, a page of client-go's 500 is a 6 MB
+        // body and its JSON tree held at once (~30 MiB more at the peak than pages of 100, BENCHMARKS.md).
+        var nodeOptions = informerOptions()
+        nodeOptions.pageSize = 100
+        remoteNodes = Informer(client: remote, options: nodeOptions, logger: logger)
         remoteSlices = Informer(client: remote, options: informerOptions(), logger: logger)
         (remoteSlicesNeeded, remoteSlicesNeededTrigger) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         // Locally only what barrelman manages is watched: a big local cluster costs nothing.
+        // Local objects are cached whole (updates send them back), but what they repeat is stored once.
+        let shared = LocalObjectInterner()
         localServices = Informer(
-            client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector), logger: logger)
-        // Our endpoints are the same remote nodes for every service: cache one copy of each list.
+            client: local, options: informerOptions(labelSelector: BarrelmanLabels.localServiceSelector),
+            transform: { shared.intern($0) }, logger: logger)
+        // Our endpoints are the same remote nodes for every service: cache one copy of each list and endpoint.
         let interner = EndpointInterner()
         localEndpoints = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointsSelector),
-            transform: { interner.intern($0) }, logger: logger)
+            transform: { shared.intern(interner.intern($0)) }, logger: logger)
         localSlices = Informer(
             client: local, options: informerOptions(labelSelector: BarrelmanLabels.endpointSliceSelector),
-            transform: { interner.intern($0) }, logger: logger)
+            transform: { shared.intern(interner.intern($0)) }, logger: logger)
         interner.trackLiveLists(
             slices: { [localSlices] in localSlices.list().map(\.endpoints) },
             subsets: { [localEndpoints] in localEndpoints.list().map(\.subsets) })

@@ -7,16 +7,23 @@ import Synchronization
 /// copies of the same endpoints: at 1000 nodes that is millions of `Endpoint` values. Interning the
 /// lists as the informer caches them keeps one copy per distinct list (copy-on-write arrays share a buffer).
 ///
-/// Node changes keep making new lists, so the table is rebuilt from the lists the caches still hold
-/// whenever it has grown to twice their number: a list no cached object uses is let go.
+/// With `-nodes-per-service` every service has a list of its own, so the endpoints in them are interned
+/// one by one too: each remote node's endpoint is one shared `Endpoint` box, and a slice holds a pointer per
+/// endpoint.
+///
+/// Node changes keep making new lists, so the list table is rebuilt from the lists the caches still hold
+/// whenever it has grown to twice their number: a list no cached object uses is let go (an endpoint, once
+/// nothing but the table holds it).
 public final class EndpointInterner: Sendable {
     private let slices: Table<Endpoint>
     private let subsets: Table<EndpointSubset>
+    private let endpoints: EndpointTable
 
     /// `minimumCapacity` is the table size below which nothing is pruned.
     public init(minimumCapacity: Int = 64) {
         slices = Table(minimumCapacity: minimumCapacity)
         subsets = Table(minimumCapacity: minimumCapacity)
+        endpoints = EndpointTable(minimumCapacity: minimumCapacity)
     }
 
     /// Where the lists in use come from: the caches the interned objects end up in.
@@ -29,7 +36,7 @@ public final class EndpointInterner: Sendable {
 
     public func intern(_ slice: EndpointSlice) -> EndpointSlice {
         var slice = slice
-        slice.endpoints = slices.intern(slice.endpoints)
+        slice.endpoints = slices.intern(slice.endpoints) { endpoints.intern($0) }
         return slice
     }
 
@@ -41,6 +48,9 @@ public final class EndpointInterner: Sendable {
 
     /// Distinct lists held now (for tests and metrics).
     public var internedListCount: Int { slices.count + subsets.count }
+
+    /// Distinct slice endpoints held now (for tests and metrics).
+    public var internedEndpointCount: Int { endpoints.count }
 
     final class Table<Element: Hashable & Sendable>: Sendable {
         let minimumCapacity: Int
@@ -54,12 +64,16 @@ public final class EndpointInterner: Sendable {
 
         var count: Int { table.withLock { $0.lists.count } }
 
-        func intern(_ list: [Element]) -> [Element] {
+        /// The shared copy of `list`; a list seen for the first time is stored with `element` applied to each
+        /// of its elements (outside the table's lock).
+        func intern(_ list: [Element], element: (Element) -> Element = { $0 }) -> [Element] {
             guard !list.isEmpty else { return list }
+            if let shared = table.withLock({ $0.lists[list] }) { return shared }
+            let fresh = list.map(element)
             let (shared, mustPrune) = table.withLock { table -> ([Element], Bool) in
-                if let shared = table.lists[list] { return (shared, false) }
-                table.lists[list] = list
-                return (list, table.lists.count >= table.pruneAt)
+                if let shared = table.lists[fresh] { return (shared, false) }
+                table.lists[fresh] = fresh
+                return (fresh, table.lists.count >= table.pruneAt)
             }
             if mustPrune { prune(keeping: shared) }
             return shared
@@ -83,6 +97,49 @@ public final class EndpointInterner: Sendable {
                 table.lists = kept
                 table.pruneAt = max(minimumCapacity, 2 * kept.count)
             }
+        }
+    }
+
+    /// Single endpoints, shared across lists. An endpoint only the table still holds (its box uniquely
+    /// referenced) is let go when the table has doubled since the last sweep; no cache needs to be consulted,
+    /// so a snapshot being interned, which no cache holds yet, keeps sharing.
+    final class EndpointTable: Sendable {
+        let minimumCapacity: Int
+        /// Endpoints by hash value: buckets give in-place access to each stored endpoint for the uniqueness check.
+        private let table = Mutex<(buckets: [Int: [Endpoint]], count: Int, sweepAt: Int)>(([:], 0, 0))
+
+        init(minimumCapacity: Int) {
+            self.minimumCapacity = minimumCapacity
+            table.withLock { $0.sweepAt = minimumCapacity }
+        }
+
+        var count: Int { table.withLock { $0.count } }
+
+        func intern(_ endpoint: Endpoint) -> Endpoint {
+            table.withLock { table in
+                let hash = endpoint.hashValue
+                if let shared = table.buckets[hash]?.first(where: { $0 == endpoint }) { return shared }
+                table.buckets[hash, default: []].append(endpoint)
+                table.count += 1
+                if table.count >= table.sweepAt { sweep(&table) }
+                return endpoint
+            }
+        }
+
+        private func sweep(_ table: inout (buckets: [Int: [Endpoint]], count: Int, sweepAt: Int)) {
+            var kept = 0
+            for hash in Array(table.buckets.keys) {
+                guard var bucket = table.buckets.removeValue(forKey: hash) else { continue }
+                var index = bucket.count - 1
+                while index >= 0 {
+                    if bucket[index].isOnlyReference() { bucket.remove(at: index) }
+                    index -= 1
+                }
+                kept += bucket.count
+                if !bucket.isEmpty { table.buckets[hash] = bucket }
+            }
+            table.count = kept
+            table.sweepAt = max(minimumCapacity, 2 * kept)
         }
     }
 }

@@ -50,20 +50,23 @@ public final class KubeClient: Sendable {
     }
 
     /// Every page of a list, read with `pageSize` items per request. The result's resourceVersion is the
-    /// snapshot all pages were served from, from which a watch can continue.
+    /// snapshot all pages were served from, from which a watch can continue. `transform` is applied to the
+    /// items of each page as it arrives, so a caller keeping a projection never holds every full item at once.
     public func listAll<R: KubeResource>(
-        _ type: R.Type, namespace: String? = nil, options: ListOptions = ListOptions(), pageSize: Int = 500
+        _ type: R.Type, namespace: String? = nil, options: ListOptions = ListOptions(), pageSize: Int = 500,
+        transform: ((R) -> R)? = nil
     ) async throws(KubeError) -> ObjectList<R> {
         var pageOptions = options
         pageOptions.limit = pageSize
         var result = try await list(R.self, namespace: namespace, options: pageOptions)
+        if let transform { result.items = result.items.map(transform) }
         while let token = result.metadata.continue, !token.isEmpty {
             pageOptions.continueToken = token
             // Pages after the first are served from the first page's snapshot; the RV must not be repeated.
             pageOptions.resourceVersion = nil
             pageOptions.resourceVersionMatch = nil
             let page = try await list(R.self, namespace: namespace, options: pageOptions)
-            result.items.append(contentsOf: page.items)
+            result.items.append(contentsOf: transform.map { page.items.map($0) } ?? page.items)
             result.unreadableItems.append(contentsOf: page.unreadableItems)
             result.metadata.continue = page.metadata.continue
             if let version = page.metadata.resourceVersion { result.metadata.resourceVersion = version }

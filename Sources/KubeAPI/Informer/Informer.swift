@@ -10,7 +10,8 @@ import Synchronization
 public final class Informer<Object: KubeResource>: Sendable {
     /// Told about every change, after the store reflects it.
     public typealias Handler = @Sendable (InformerEvent<Object>) -> Void
-    /// Applied to every object before it is cached and handed to handlers.
+    /// Applied to every object as it is read (list pages and watch events), before it is held, cached and
+    /// handed to handlers. It must keep the name, namespace and resourceVersion: relists compare versions.
     public typealias Transform = @Sendable (Object) -> Object
 
     private let options: InformerOptions
@@ -100,7 +101,11 @@ public final class Informer<Object: KubeResource>: Sendable {
             }
             // Before the first snapshot there is nothing trustworthy to resync.
             guard syncSignal.isSynced else { continue }
-            deliver { store.list().map { .updated(old: $0, new: $0) } }
+            // One object at a time, in key order: a batch of 10,000 events holds two copies of every object
+            // at once. A key deleted meanwhile is skipped; watch events may come in between, as in client-go.
+            for key in store.keys() {
+                deliver { store.get(key).map { [.updated(old: $0, new: $0)] } ?? [] }
+            }
             reflector.record { $0.resyncs += 1 }
         }
     }
@@ -109,14 +114,16 @@ public final class Informer<Object: KubeResource>: Sendable {
     private struct Sink: ReflectorSink {
         let informer: Informer<Object>
 
+        func prepare(_ object: Object) -> Object {
+            informer.transform.map { $0(object) } ?? object
+        }
+
         func replace(_ snapshot: [Object], keeping unreadable: Set<ObjectKey>) {
-            let snapshot = informer.transform.map { snapshot.map($0) } ?? snapshot
             informer.deliver { informer.store.replace(with: snapshot, keeping: unreadable) }
             informer.syncSignal.markSynced()
         }
 
         func apply(_ event: WatchEvent<Object>) {
-            let event = informer.transform.map { event.map($0) } ?? event
             informer.deliver { informer.store.apply(event).map { [$0] } ?? [] }
         }
     }

@@ -4,6 +4,9 @@ import Synchronization
 /// Where a reflector puts what it reads: complete snapshots and the watch events after them.
 protocol ReflectorSink<Object>: Sendable {
     associatedtype Object: KubeResource
+    /// Applied to every object as it is read, before it is held for a snapshot or applied (the informer's
+    /// transform): a list of 10,000 objects is kept as projections, not as 10,000 full objects until its end.
+    func prepare(_ object: Object) -> Object
     /// A complete, consistent set of objects (a list, or a streaming list's initial events); `unreadable`
     /// objects are part of it but could not be read, so their last known state stays.
     func replace(_ snapshot: [Object], keeping unreadable: Set<ObjectKey>)
@@ -124,7 +127,8 @@ final class Reflector<Object: KubeResource>: Sendable {
         let listOptions = ListOptions(labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
         do {
             let result = try await client.listAll(
-                Object.self, namespace: options.namespace, options: listOptions, pageSize: options.pageSize)
+                Object.self, namespace: options.namespace, options: listOptions, pageSize: options.pageSize,
+                transform: sink.prepare)
             let unreadable = Set(result.unreadableItems.map(\.key))
             for object in result.unreadableItems { reportUnreadable(object) }
             completeSnapshot(
@@ -321,17 +325,18 @@ final class Reflector<Object: KubeResource>: Sendable {
                         if case .deleted = event {
                             initial?[ObjectKey(of: object)] = nil
                         } else {
-                            initial?[ObjectKey(of: object)] = object
+                            initial?[ObjectKey(of: object)] = sink.prepare(object)
                         }
                         record { $0.events += 1 }
                     } else {
+                        // The version as read: a transform need not keep it.
                         progress.withLock { progress in
                             if let version = object.metadata.resourceVersion {
                                 progress.lastSyncResourceVersion = version
                             }
                             progress.stats.events += 1
                         }
-                        sink.apply(event)
+                        sink.apply(event.map(sink.prepare))
                     }
                 case .bookmark(let version, _):
                     eventCount += 1

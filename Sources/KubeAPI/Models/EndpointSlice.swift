@@ -56,35 +56,37 @@ public struct EndpointSlice: KubeResource, Sendable, Hashable {
 }
 
 /// One backend of an endpoint slice.
+///
+/// The fields live in one immutable, shared box (copy-on-write), so an endpoint is a pointer wide: equal
+/// endpoints of thousands of cached slices (the same remote node in every service's slice) can share one
+/// copy (`EndpointInterner`) instead of each slice holding ~300 bytes per endpoint.
 public struct Endpoint: Sendable, Hashable, JSONCodable {
+    private var box: Box
+
     /// One to a hundred addresses of the slice's address type; consumers use the first.
-    public var addresses: [String]
-    public var conditions: EndpointConditions
-    public var hostname: String?
-    public var nodeName: String?
-    public var zone: String?
+    public var addresses: [String] { get { self[\.addresses] } set { self[\.addresses] = newValue } }
+    public var conditions: EndpointConditions { get { self[\.conditions] } set { self[\.conditions] = newValue } }
+    public var hostname: String? { get { self[\.hostname] } set { self[\.hostname] = newValue } }
+    public var nodeName: String? { get { self[\.nodeName] } set { self[\.nodeName] = newValue } }
+    public var zone: String? { get { self[\.zone] } set { self[\.zone] = newValue } }
     /// Usually the pod behind the endpoint.
-    public var targetRef: ObjectReference?
+    public var targetRef: ObjectReference? { get { self[\.targetRef] } set { self[\.targetRef] = newValue } }
 
     public init(
         addresses: [String] = [], conditions: EndpointConditions = EndpointConditions(), hostname: String? = nil,
         nodeName: String? = nil, zone: String? = nil, targetRef: ObjectReference? = nil
     ) {
-        self.addresses = addresses
-        self.conditions = conditions
-        self.hostname = hostname
-        self.nodeName = nodeName
-        self.zone = zone
-        self.targetRef = targetRef
+        box = Box(
+            Fields(
+                addresses: addresses, conditions: conditions, hostname: hostname, nodeName: nodeName, zone: zone,
+                targetRef: targetRef))
     }
 
     public init(json: JSONNode) throws(JSONDecodingError) {
-        addresses = try json.decode("addresses") ?? []
-        conditions = try json.decode("conditions") ?? EndpointConditions()
-        hostname = try json.decode("hostname")
-        nodeName = try json.decode("nodeName")
-        zone = try json.decode("zone")
-        targetRef = try json.decode("targetRef")
+        self.init(
+            addresses: try json.decode("addresses") ?? [], conditions: try json.decode("conditions") ?? EndpointConditions(),
+            hostname: try json.decode("hostname"), nodeName: try json.decode("nodeName"), zone: try json.decode("zone"),
+            targetRef: try json.decode("targetRef"))
     }
 
     public func toJSON() -> JSONValue {
@@ -97,6 +99,43 @@ public struct Endpoint: Sendable, Hashable, JSONCodable {
         object.setUnlessNil("zone", zone)
         object.set("targetRef", targetRef)
         return object.value
+    }
+
+    /// True when both share one box: equal without comparing fields (interned endpoints).
+    public func sharesStorage(with other: Endpoint) -> Bool { box === other.box }
+
+    /// True when no other value holds this endpoint's box: an interning table uses it to let go of endpoints
+    /// no cached object holds any more.
+    public mutating func isOnlyReference() -> Bool { isKnownUniquelyReferenced(&box) }
+
+    public static func == (lhs: Endpoint, rhs: Endpoint) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    /// Reads from the shared box; a change makes a box of this endpoint's own (copy-on-write).
+    private subscript<Field>(field: WritableKeyPath<Fields, Field>) -> Field {
+        get { box.fields[keyPath: field] }
+        set {
+            var fields = box.fields
+            fields[keyPath: field] = newValue
+            box = Box(fields)
+        }
+    }
+
+    private struct Fields: Sendable, Hashable {
+        var addresses: [String]
+        var conditions: EndpointConditions
+        var hostname: String?
+        var nodeName: String?
+        var zone: String?
+        var targetRef: ObjectReference?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 }
 
