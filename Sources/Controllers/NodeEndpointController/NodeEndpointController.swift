@@ -34,7 +34,7 @@ public final class NodeEndpointController: Sendable {
     private let remoteSliceIndex = ServiceSliceIndex()
 
     /// What every reconcile starts from, computed once per node change.
-    struct NodeCandidates: Equatable {
+    struct NodeCandidates {
         var all: NodeAddressSet
         /// The selection for services without `externalTrafficPolicy: Local`.
         var cluster: EndpointNodeSelection
@@ -46,8 +46,6 @@ public final class NodeEndpointController: Sendable {
             cluster = EndpointNodeSelection(candidates: all)
             subsets = settings.nodesPerService > 0 ? NodeSubset(nodes: cluster.nodes) : nil
         }
-
-        static func == (lhs: Self, rhs: Self) -> Bool { lhs.all == rhs.all }
     }
 
     public init(
