@@ -63,6 +63,15 @@ import Testing
                 Self.took("\(failure) node \(failing.nodeName) not ready", since: start)
                 let node = try await clusters.remote.get(NodeSummary.self, name: failing.nodeName)
                 #expect(node.isReady, "the remote API still says Ready")
+                try await expectEventually("one Event for the node, none per service") {
+                    try await clusters.local.list(Event.self, namespace: "default").items.contains {
+                        $0.involvedObject.kind == "Node" && $0.involvedObject.name == failing.nodeName
+                            && $0.reason == "RemoteNodeUnreachable" && $0.type == Event.warning
+                    }
+                }
+                #expect(
+                    try await clusters.local.list(Event.self, namespace: clusters.namespace).items
+                        .filter { $0.reason?.hasPrefix("RemoteNode") == true }.isEmpty)
 
                 clusters.nodes.fleet.set(failing.address, .answering)
                 let back = ContinuousClock.now
