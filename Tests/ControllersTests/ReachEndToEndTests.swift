@@ -106,6 +106,24 @@ import Testing
         }
     }
 
+    @Test func behindAFirewallThatBlocksTheHealthPortAutoProbesNodePortsAndStillSeesADeadNode() async throws {
+        try await Self.withTwoServingNodes { clusters, nodes in
+            for node in nodes { clusters.nodes.fleet.setRefused(node.address, port: 10256, true) }
+            try await clusters.createRemoteService("web")
+            let all = nodes.map(\.address).sorted()
+            try await EndToEndTests.withBarrelman(clusters) {
+                try await expectEventually { try await Self.readyAddresses(clusters, "web") == all }
+                // Two silent rounds on the health port, then node ports by TCP.
+                try await Task.sleep(for: .seconds(3))
+                #expect(try await Self.readyAddresses(clusters, "web") == all, "a closed health port takes no node out")
+                clusters.nodes.fleet.set(nodes[0].address, .refusing)
+                try await expectEventually("the dead node leaves although its health port never answered") {
+                    try await Self.readyAddresses(clusters, "web") == all.filter { $0 != nodes[0].address }
+                }
+            }
+        }
+    }
+
     @Test func aLocalServiceFollowsItsHealthCheckNodePort() async throws {
         try await Self.withTwoServingNodes { clusters, nodes in
             let remote = try await clusters.createRemoteService(
