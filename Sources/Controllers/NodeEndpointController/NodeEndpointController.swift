@@ -94,7 +94,10 @@ public final class NodeEndpointController: Sendable {
         self.logger = logger
     }
 
-    public func registerHandlers() {
+    /// Registers handlers; call before the informers run. Returns those on the shared local informers.
+    @discardableResult
+    public func registerHandlers() -> LocalHandlerRegistrations {
+        var local = LocalHandlerRegistrations()
         remoteNodes.addHandler { [self] event in
             guard remoteNodes.hasSynced else { return }
             // A resync redelivers every node unchanged: nothing to recompute.
@@ -103,13 +106,14 @@ public final class NodeEndpointController: Sendable {
         }
         // Every change, deletions included: a service that left our label selector (label removed or changed)
         // arrives as a deletion, and its endpoint objects must go although the service lives on.
-        localServices.addHandler { [self] event in enqueue(event.object.key) }
+        local.add(localServices.addHandler { [self] event in enqueue(event.object.key) }, on: localServices)
         // Hand edits or deletions of what we wrote bring the service back to the queue.
-        localEndpoints.addHandler { [self] event in enqueue(event.object.key) }
-        localSlices.addHandler { [self] event in
+        local.add(localEndpoints.addHandler { [self] event in enqueue(event.object.key) }, on: localEndpoints)
+        let slices = localSlices.addHandler { [self] event in
             localSliceIndex.apply(event)
             if let service = ServiceSliceIndex.serviceKey(of: event.object.metadata) { enqueue(service) }
         }
+        local.add(slices, on: localSlices)
         // The remote side of `externalTrafficPolicy: Local`: the policy itself, and where the pods run.
         remoteServices.addHandler { [self] event in
             switch event {
@@ -133,6 +137,7 @@ public final class NodeEndpointController: Sendable {
             else { return }
             enqueue(service)
         }
+        return local
     }
 
     public func run(workers: Int) async {

@@ -30,20 +30,24 @@ public final class ServiceController: Sendable {
         self.logger = logger
     }
 
-    /// Registers handlers; call before the informers run.
-    public func registerHandlers() {
+    /// Registers handlers; call before the informers run. Returns those on the shared local informers.
+    @discardableResult
+    public func registerHandlers() -> LocalHandlerRegistrations {
+        var local = LocalHandlerRegistrations()
         remoteServices.addHandler { [loop, logger] event in
             let service = event.object
             logger.debug("remote service \(event.verb): \(service.key)")
             loop.enqueue(service.key)
         }
-        localServices.addHandler { [loop, logger] event in
+        let registration = localServices.addHandler { [loop, logger] event in
             // Our own writes come back here too; planning them again is cheap and yields no write.
             // Deletions and hand edits of our services are what this is for, and services of the same name
             // that others hold coming and going.
             logger.trace("local service \(event.verb): \(event.object.key)")
             loop.enqueue(event.object.key)
         }
+        local.add(registration, on: localServices)
+        return local
     }
 
     /// Runs until the task is cancelled. Call after the informers started.

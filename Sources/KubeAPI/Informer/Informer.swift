@@ -17,7 +17,7 @@ public final class Informer<Object: KubeResource>: Sendable {
     private let options: InformerOptions
     private let store = InformerStore<Object>()
     private let reflector: Reflector<Object>
-    private let handlers = Mutex<[Handler]>([])
+    private let handlers = Mutex<(next: Int, all: [(id: Int, handler: Handler)])>((0, []))
     /// Held while the store changes and handlers run, so handlers see events in the order of the changes,
     /// whether they come from the watch or the resync timer.
     private let delivery = Mutex(())
@@ -37,10 +37,23 @@ public final class Informer<Object: KubeResource>: Sendable {
     /// Adds a handler. Handlers run synchronously, in event order, on the informer's task after the store
     /// was updated; they must be quick (enqueue keys). A handler added after objects are cached is first
     /// told about each of them as `added`, on the caller's task, as client-go does.
-    public func addHandler(_ handler: @escaping @Sendable (InformerEvent<Object>) -> Void) {
+    @discardableResult
+    public func addHandler(_ handler: @escaping @Sendable (InformerEvent<Object>) -> Void) -> HandlerRegistration {
         delivery.withLock { _ in
-            handlers.withLock { $0.append(handler) }
+            let id = handlers.withLock { handlers in
+                defer { handlers.next += 1 }
+                handlers.all.append((handlers.next, handler))
+                return handlers.next
+            }
             for object in store.list() { handler(.added(object)) }
+            return HandlerRegistration(id: id)
+        }
+    }
+
+    /// Removes a handler (a remote's controllers leaving a shared informer); it is told about nothing more.
+    public func removeHandler(_ registration: HandlerRegistration) {
+        delivery.withLock { _ in
+            handlers.withLock { $0.all.removeAll { $0.id == registration.id } }
         }
     }
 
@@ -85,9 +98,9 @@ public final class Informer<Object: KubeResource>: Sendable {
         delivery.withLock { _ in
             let events = change()
             guard !events.isEmpty else { return }
-            let handlers = self.handlers.withLock { $0 }
+            let handlers = self.handlers.withLock { $0.all }
             for event in events {
-                for handler in handlers { handler(event) }
+                for (_, handler) in handlers { handler(event) }
             }
         }
     }

@@ -18,3 +18,8 @@ public enum InformerEvent<Object: KubeResource>: Sendable {
     /// The key of the object the event is about.
     public var key: ObjectKey { ObjectKey(of: object) }
 }
+
+/// One handler added to an informer, to remove it again.
+public struct HandlerRegistration: Sendable, Hashable {
+    let id: Int
+}
