@@ -1,0 +1,87 @@
+import AppSupport
+import ArgumentParser
+import Controllers
+import Foundation
+import KubeAPI
+import Logging
+import Providers
+
+/// The checks of `barrelman check`, in the order the controller meets what they check. A step that cannot
+/// run without an earlier one (no remote client without credentials) is skipped, saying why.
+struct CheckRun {
+    struct Outcome {
+        var report: CheckReport
+        /// nil: every check passed or warned.
+        var exitCode: Int32?
+    }
+
+    let commandLine: CheckCommandLine
+
+    func run() async -> Outcome {
+        var report = CheckReport()
+        let source = FlagSource.resolve(commandLine.runArguments)
+        let command: BarrelmanCommand
+        switch Self.parse(source.arguments) {
+        case .success(let parsed):
+            command = parsed
+            report.append(.pass("flags", "\(source.arguments.count) flags from \(source.origin) parse"))
+        case .failure(let problem):
+            report.append(.fail("flags", "from \(source.origin): \(problem.description)", fix: "correct the flag (see barrelman -h)"))
+            return Outcome(report: report, exitCode: 2)
+        }
+
+        let logger = Logger(label: "barrelman.check")
+        let transport = HTTPTransport(logger: logger)
+        defer { transport.shutdown() }
+        let clusters = await CheckClusters.connect(command: command, transport: transport, logger: logger)
+        report.append(contentsOf: clusters.results)
+
+        if let remote = clusters.remote {
+            report.append(await AccessCheck.remote(client: remote.client, provider: remote.provider.name))
+        } else {
+            report.append(.skip("remote permissions", "no remote cluster to ask"))
+        }
+        if let local = clusters.local {
+            report.append(
+                await AccessCheck.local(
+                    client: local.client, settings: clusters.settings, leaseNamespace: clusters.leaseNamespace,
+                    leaderElection: clusters.leaderElection))
+        } else {
+            report.append(.skip("local permissions", "no local cluster to ask"))
+        }
+        if let remote = clusters.remote, let local = clusters.local {
+            report.append(contentsOf: await MirrorCheck.run(local: local.client, remote: remote.client, settings: clusters.settings))
+        } else {
+            report.append(.skip("mirrors", "needs both clusters"))
+        }
+        if let local = clusters.local {
+            report.append(
+                await LeaderCheck.run(
+                    client: local.client, settings: clusters.settings, namespace: clusters.leaseNamespace,
+                    enabled: clusters.leaderElection))
+        } else {
+            report.append(.skip("leader", "no local cluster to ask"))
+        }
+        return Outcome(report: report, exitCode: report.failed ? 1 : nil)
+    }
+
+    /// The flags as the run command reads them: Go's undefined-flag rule, then its parser and validation.
+    static func parse(_ arguments: [String]) -> Result<BarrelmanCommand, CheckCommandLine.Invalid> {
+        let flags = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
+        if let undefined = flags.undefinedFlag(in: arguments, subcommands: [], builtins: []) {
+            return .failure(.init(description: "flag provided but not defined: \(undefined)"))
+        }
+        if let word = arguments.first(where: { !$0.hasPrefix("-") }) {
+            return .failure(.init(description: "unexpected argument \(word): the controller takes only flags"))
+        }
+        do {
+            guard let command = try BarrelmanCommand.parseAsRoot(arguments) as? BarrelmanCommand else {
+                return .failure(.init(description: "not the controller's flags"))
+            }
+            return .success(command)
+        } catch {
+            let message = BarrelmanCommand.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init)
+            return .failure(.init(description: message ?? "\(error)"))
+        }
+    }
+}
