@@ -32,19 +32,37 @@ public final class NodeEndpointController: Sendable {
     private let localSliceIndex = ServiceSliceIndex()
     private let nodeIndex = ServiceNodeIndex()
     private let remoteSliceIndex = ServiceSliceIndex()
+    /// What the node probes say (`NodeProber`); `.unknown` without probing.
+    private let reachability = Mutex(Reachability.unknown)
+    /// Services whose endpoints fail open (every node of theirs fails its probes), for the gauge.
+    private let failingOpen = Mutex<Set<ObjectKey>>([])
 
-    /// What every reconcile starts from, computed once per node change.
+    /// What every reconcile starts from, computed once per node change or probe verdict.
     struct NodeCandidates {
+        /// Readiness as the API says it.
+        var byAPI: NodeAddressSet
+        /// Readiness as the API and the probes say it: a node failing its probes is not ready.
         var all: NodeAddressSet
+        var reachability: Reachability
         /// The selection for services without `externalTrafficPolicy: Local`.
         var cluster: EndpointNodeSelection
         /// Each such service's share of `cluster` with `-nodes-per-service`.
         var subsets: NodeSubset?
 
-        init(nodes: [NodeSummary], settings: ControllerSettings) {
-            all = NodeAddressSet(nodes: nodes, settings: settings)
+        init(nodes: [NodeSummary], settings: ControllerSettings, reachability: Reachability) {
+            byAPI = NodeAddressSet(nodes: nodes, settings: settings)
+            all = byAPI.markingNotReady(reachability.unreachable)
+            self.reachability = reachability
             cluster = EndpointNodeSelection(candidates: all)
             subsets = settings.nodesPerService > 0 ? NodeSubset(nodes: cluster.nodes) : nil
+        }
+
+        /// The nodes the API calls ready, each with the address probes go to (IPv4 first).
+        var probeAddresses: [String: String] {
+            var addresses: [String: String] = [:]
+            for entry in byAPI.ipv6 where entry.ready { addresses[entry.nodeName] = entry.address }
+            for entry in byAPI.ipv4 where entry.ready { addresses[entry.nodeName] = entry.address }
+            return addresses
         }
     }
 
@@ -137,16 +155,38 @@ public final class NodeEndpointController: Sendable {
         }
     }
 
+    /// Takes the prober's new verdicts; the candidates follow on the refresh worker.
+    public func reachabilityChanged(_ fresh: Reachability) {
+        reachability.withLock { $0 = fresh }
+        candidateRefresh.add(0)
+    }
+
+    /// What the prober probes next round: the nodes served services use; nil before the first node sync.
+    public func probeInputs() -> ProbeInputs? {
+        guard let addresses = candidates.withLock({ $0?.probeAddresses }) else { return nil }
+        let usage = nodeIndex.probeUsage()
+        return ProbeInputs(
+            candidates: addresses, used: usage.nodes, tcpPort: usage.tcpPort, serviceHealth: usage.healthChecks)
+    }
+
     /// Recomputes the node candidates from the node cache and enqueues the services the change can affect.
     func refreshCandidates(force: Bool = false) {
         let nodes = remoteNodes.list()
         metrics.currentNodes(nodes.count)
-        let fresh = NodeCandidates(nodes: nodes, settings: settings)
-        let change = candidates.withLock { current -> NodeCandidateChange in
-            let change = force ? .membership : nodeCandidateChange(from: current?.all, to: fresh.all)
-            if change != .none { current = fresh }
-            return change
+        let fresh = NodeCandidates(nodes: nodes, settings: settings, reachability: reachability.withLock { $0 })
+        let (change, healthChanged) = candidates.withLock { current -> (NodeCandidateChange, Set<ObjectKey>) in
+            var change = force ? .membership : nodeCandidateChange(from: current?.all, to: fresh.all)
+            // Failing open or not is every service's warning; a Local service's health check only its own.
+            if change == .none, current?.reachability.failingOpen != fresh.reachability.failingOpen {
+                change = .membership
+            }
+            let before = current?.reachability.serviceHealthFailing ?? [:]
+            let after = fresh.reachability.serviceHealthFailing
+            let healthChanged = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+            if change != .none || !healthChanged.isEmpty { current = fresh }
+            return (change, healthChanged)
         }
+        for service in healthChanged where change != .membership { enqueue(service) }
         switch change {
         case .none:
             return
@@ -177,6 +217,7 @@ public final class NodeEndpointController: Sendable {
             switch duty {
             case .release:
                 nodeIndex.forget(key)
+                noteFailingOpen(key, false)
                 conflicts.resolved(key, resource: "endpoints")
                 warnings.clear(key)
                 try await release(key, slices: existingSlices, endpoints: existingEndpoints)
@@ -221,9 +262,20 @@ public final class NodeEndpointController: Sendable {
         }
     }
 
+    /// A service's nodes and how they were chosen.
+    private struct ServiceSelection {
+        var selection: EndpointNodeSelection
+        /// Its remote service has `externalTrafficPolicy: Local`, with this health check node port if any.
+        var routesLocally: Bool
+        var healthCheckNodePort: Int?
+        /// Every node of the service fails its probes, and the API's readiness stands.
+        var failingOpen: Bool
+    }
+
     /// The node selection for `service`: its own nodes for `externalTrafficPolicy: Local`, else the shared one
     /// (its subset with `-nodes-per-service`). nil while the remote slices needed for that are not cached yet.
-    private func selection(for service: Service, candidates: NodeCandidates) -> (EndpointNodeSelection, Bool)? {
+    private func selection(for service: Service, candidates: NodeCandidates) -> ServiceSelection? {
+        let reachability = candidates.reachability
         guard BarrelmanLabels.isManagedResource(service.metadata), let remote = remoteServices.get(service.key),
             routesToLocalEndpointsOnly(remote)
         else {
@@ -231,25 +283,37 @@ public final class NodeEndpointController: Sendable {
             if let subsets = candidates.subsets {
                 selection.nodes = subsets.choose(service: service.key, count: settings.nodesPerService)
             }
-            return (selection, false)
+            return ServiceSelection(
+                selection: selection, routesLocally: false, failingOpen: reachability.failingOpen)
         }
         guard remoteSlices.hasSynced else { return nil }
         let hosting = nodesHostingEndpoints(remoteSliceIndex.slices(of: service.key, in: remoteSlices))
-        return (EndpointNodeSelection(candidates: candidates.all, hosting: hosting), true)
+        let failing = reachability.unreachable.union(reachability.serviceHealthFailing[service.key] ?? [])
+        let (selection, failingOpen) = reachableSelection(
+            candidates: candidates.byAPI, hosting: hosting, failing: failing)
+        return ServiceSelection(
+            selection: selection, routesLocally: true, healthCheckNodePort: remote.spec.healthCheckNodePort.map(Int.init),
+            failingOpen: failingOpen || reachability.failingOpen)
     }
 
     private func sync(
         _ service: Service, candidates: NodeCandidates, slices existingSlices: [EndpointSlice],
         endpoints existingEndpoints: Endpoints?
     ) async throws {
-        guard let (selection, routesLocally) = selection(for: service, candidates: candidates) else {
+        guard let chosen = selection(for: service, candidates: candidates) else {
             logger.debug("endpoints of \(service.key): waiting for the remote EndpointSlices cache")
             return
         }
+        let (selection, routesLocally) = (chosen.selection, chosen.routesLocally)
         let nodes = selection.nodes
-        // Recorded before writing: a change of these nodes' addresses during the write queues the service again.
-        nodeIndex.record(service.key, nodes: routesLocally || candidates.subsets != nil ? nodes : nil)
         let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
+        // Recorded before writing: a change of these nodes' addresses during the write queues the service again.
+        nodeIndex.record(
+            service.key, nodes: routesLocally || candidates.subsets != nil ? nodes : nil,
+            clusterNodePort: routesLocally ? nil : EndpointPortResolution(service: service).ports.first.map { Int($0.port) },
+            healthCheck: chosen.healthCheckNodePort.map { port in
+                ServiceHealthCheck(port: port, nodes: Set(nodes.all.map(\.nodeName)))
+            })
         if settings.endpointsMode.writesEndpoints {
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
         } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
@@ -273,7 +337,25 @@ public final class NodeEndpointController: Sendable {
                 : noReadyNodesWarning(for: service, nodes: nodes, settings: settings),
             excludedNodesWarning(for: service, selection: selection),
             addressFamilyWarning(for: service, nodes: nodes, settings: settings),
+            chosen.failingOpen && nodes.readyCount > 0 ? failingOpenWarning : nil,
         ].compactMap { $0 }
         warnings.update(service, to: found)
+        noteFailingOpen(service.key, chosen.failingOpen && nodes.readyCount > 0)
+    }
+
+    private var failingOpenWarning: ServiceEventWarning {
+        ServiceEventWarning(
+            reason: "RemoteNodesFailingProbes",
+            message: "every remote node of this service fails its health probes; they stay ready endpoints "
+                + "(fail open), as the fault may be on this side: check firewalls and NetworkPolicies between the "
+                + "clusters (barrelman check)")
+    }
+
+    private func noteFailingOpen(_ key: ObjectKey, _ isFailingOpen: Bool) {
+        let count = failingOpen.withLock { set -> Int? in
+            let changed = isFailingOpen ? set.insert(key).inserted : set.remove(key) != nil
+            return changed ? set.count : nil
+        }
+        if let count { metrics.servicesFailingOpen(count) }
     }
 }

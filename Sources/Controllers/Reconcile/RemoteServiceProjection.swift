@@ -6,7 +6,7 @@ import KubeAPI
 /// target ports, status and the other annotations are dropped: at 10,000 remote services that halves the cache.
 ///
 /// Kept: name, namespace, uid, resourceVersion (relists compare it), the `tfw.io/barrelman` annotation, the
-/// type, each port's name, protocol, port and node port, and `externalTrafficPolicy`. A controller that starts
+/// type, each port's name, protocol, port and node port, `externalTrafficPolicy` and `healthCheckNodePort`. A controller that starts
 /// reading another remote field must add it here (`RemoteServiceProjectionTests` pins the decisions).
 public func remoteServiceProjection(_ remote: Service) -> Service {
     var annotations: [String: String] = [:]
@@ -20,5 +20,6 @@ public func remoteServiceProjection(_ remote: Service) -> Service {
             ports: remote.spec.ports.map {
                 ServicePort(name: $0.name, protocol: $0.protocol, port: $0.port, nodePort: $0.nodePort)
             },
-            externalTrafficPolicy: remote.spec.externalTrafficPolicy))
+            externalTrafficPolicy: remote.spec.externalTrafficPolicy,
+            healthCheckNodePort: remote.spec.healthCheckNodePort))
 }

@@ -11,11 +11,19 @@ public struct BarrelmanOptions: Sendable {
     public var endpointWorkers: Int
     /// Log every write instead of making it (`-dry-run`).
     public var dryRun: Bool
+    /// How remote nodes are probed (`-node-health-*`).
+    public var reach: ReachSettings
+    /// Where probes connect: the nodes themselves in production; loopback listeners in tests, the demo and
+    /// the benchmarks, which must never dial a (fake) node address.
+    public var nodeDialer: any NodeDialer
 
     public init(
         settings: ControllerSettings, resyncPeriod: Duration? = .seconds(7200), serviceWorkers: Int = 2,
-        endpointWorkers: Int = 4, dryRun: Bool = false
+        endpointWorkers: Int = 4, dryRun: Bool = false, reach: ReachSettings = ReachSettings(),
+        nodeDialer: any NodeDialer = DirectNodeDialer()
     ) {
+        self.reach = reach
+        self.nodeDialer = nodeDialer
         self.settings = settings
         self.resyncPeriod = resyncPeriod
         self.serviceWorkers = serviceWorkers
@@ -38,6 +46,8 @@ public final class Barrelman: Sendable {
     let localSlices: Informer<EndpointSlice>
     public let serviceController: ServiceController
     public let nodeEndpointController: NodeEndpointController
+    /// nil with `-node-health-check off`.
+    let prober: NodeProber?
     let recorder: EventRecorder
     let options: BarrelmanOptions
     let logger: Logger
@@ -93,6 +103,13 @@ public final class Barrelman: Sendable {
             remoteNodes: remoteNodes, remoteServices: remoteServices, remoteSlices: remoteSlices,
             localServices: localServices, localEndpoints: localEndpoints, localSlices: localSlices, writer: writer,
             conflicts: conflicts, settings: options.settings, metrics: metrics, logger: logger)
+        prober =
+            options.reach.mode == .off
+            ? nil
+            : NodeProber(
+                settings: options.reach,
+                client: NodeProbeClient(dialer: options.nodeDialer, timeout: options.reach.timeout),
+                recorder: recorder, metrics: metrics, logger: logger)
         self.options = options
         self.logger = logger
         serviceController.registerHandlers()
@@ -137,6 +154,12 @@ public final class Barrelman: Sendable {
             group.addTask { await self.recorder.run() }
             group.addTask { await self.serviceController.run(workers: self.options.serviceWorkers) }
             group.addTask { await self.nodeEndpointController.run(workers: self.options.endpointWorkers) }
+            if let prober = self.prober {
+                group.addTask { [nodeEndpointController] in
+                    await prober.run(
+                        inputs: nodeEndpointController.probeInputs, onChange: nodeEndpointController.reachabilityChanged)
+                }
+            }
             group.addTask {
                 guard await self.remoteNodes.waitUntilSynced(), await self.remoteServices.waitUntilSynced() else { return }
                 self.logger.info(

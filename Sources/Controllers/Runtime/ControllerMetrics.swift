@@ -44,6 +44,22 @@ public struct ControllerMetrics: Sendable {
         Counter(label: "barrelman_ownership_conflicts_total", dimensions: [("resource", resource)]).increment()
     }
 
+    /// `barrelman_node_probes_total{result}` and `barrelman_node_probe_duration_seconds`.
+    public func nodeProbed(result: String, duration: Duration) {
+        Counter(label: "barrelman_node_probes_total", dimensions: [("result", result)]).increment()
+        Timer(label: "barrelman_node_probe_duration_seconds").record(duration: duration)
+    }
+
+    /// `barrelman_remote_nodes_unreachable`: nodes whose probes fail (all probed ones while failing open).
+    public func remoteNodesUnreachable(_ count: Int) {
+        Gauge(label: "barrelman_remote_nodes_unreachable").record(count)
+    }
+
+    /// `barrelman_services_failing_open`: services whose every node fails its probes, kept ready.
+    public func servicesFailingOpen(_ count: Int) {
+        Gauge(label: "barrelman_services_failing_open").record(count)
+    }
+
     /// The work queues' own metrics.
     public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter() }
 }

@@ -66,7 +66,24 @@ public final class EventRecorder: Sendable {
     /// Records `reason` on the service; failures are logged, never thrown (an event is not worth a retry).
     public func record(on service: Service, type: String, reason: String, message: String) {
         let namespace = service.metadata.namespace ?? "default"
-        let key = "\(namespace)/\(service.metadata.name)/\(type)/\(reason)/\(message)"
+        record(
+            on: ObjectReference(
+                apiVersion: "v1", kind: "Service", namespace: namespace, name: service.metadata.name,
+                uid: service.metadata.uid, resourceVersion: service.metadata.resourceVersion),
+            in: namespace, type: type, reason: reason, message: message)
+    }
+
+    /// Records `reason` about a remote node. Events of cluster-scoped objects live in `default`, as the
+    /// kubelet's node Events do; the node itself is the remote cluster's, so the reference carries no uid.
+    public func record(onRemoteNode name: String, type: String, reason: String, message: String) {
+        record(
+            on: ObjectReference(apiVersion: "v1", kind: "Node", name: name), in: "default", type: type, reason: reason,
+            message: message)
+    }
+
+    private func record(on object: ObjectReference, in namespace: String, type: String, reason: String, message: String) {
+        let name = object.name ?? ""
+        let key = "\(namespace)/\(object.kind ?? "")/\(name)/\(type)/\(reason)/\(message)"
         let now = ContinuousClock.now
         let fresh = recent.withLock { recent -> Bool in
             if let last = recent[key], last.duration(to: now) < interval { return false }
@@ -76,19 +93,16 @@ public final class EventRecorder: Sendable {
         }
         guard fresh else { return }
         guard !dryRun else {
-            logger.info("dry run: would record event \(reason) on service \(namespace)/\(service.metadata.name): \(message)")
+            logger.info("dry run: would record event \(reason) on \(object.kind ?? "") \(namespace)/\(name): \(message)")
             return
         }
         let timestamp = MicroTime.format(Date())
         let event = Event(
-            metadata: ObjectMeta(generateName: service.metadata.name + ".", namespace: namespace),
-            involvedObject: ObjectReference(
-                apiVersion: "v1", kind: "Service", namespace: namespace, name: service.metadata.name,
-                uid: service.metadata.uid, resourceVersion: service.metadata.resourceVersion),
+            metadata: ObjectMeta(generateName: name + ".", namespace: namespace), involvedObject: object,
             reason: reason, message: message, type: type, source: EventSource(component: component),
             firstTimestamp: timestamp, lastTimestamp: timestamp, count: 1, reportingComponent: component)
         if case .dropped = enqueue.yield(event) {
-            logger.debug("event queue full: dropped event \(reason) on \(namespace)/\(service.metadata.name)")
+            logger.debug("event queue full: dropped event \(reason) on \(namespace)/\(name)")
         }
     }
 }

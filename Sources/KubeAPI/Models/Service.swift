@@ -61,6 +61,9 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
     public var ipFamilies: [String]
     public var ipFamilyPolicy: String?
     public var externalTrafficPolicy: String?
+    /// LoadBalancer with `externalTrafficPolicy: Local`: the node port on which kube-proxy answers 200 only on
+    /// nodes holding a ready endpoint of the service (what cloud load balancers probe).
+    public var healthCheckNodePort: Int32?
     /// LoadBalancer only: `false` leaves ports without a node port unless one is requested.
     public var allocateLoadBalancerNodePorts: Bool?
 
@@ -68,8 +71,10 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         type: ServiceType = .clusterIP, ports: [ServicePort] = [], selector: [String: String] = [:],
         clusterIP: String? = nil, clusterIPs: [String] = [], externalName: String? = nil,
         sessionAffinity: String? = nil, ipFamilies: [String] = [], ipFamilyPolicy: String? = nil,
-        externalTrafficPolicy: String? = nil, allocateLoadBalancerNodePorts: Bool? = nil
+        externalTrafficPolicy: String? = nil, healthCheckNodePort: Int32? = nil,
+        allocateLoadBalancerNodePorts: Bool? = nil
     ) {
+        self.healthCheckNodePort = healthCheckNodePort
         self.type = type
         self.ports = ports
         self.selector = selector
@@ -94,6 +99,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         ipFamilies = try json.decode("ipFamilies") ?? []
         ipFamilyPolicy = try json.decode("ipFamilyPolicy")
         externalTrafficPolicy = try json.decode("externalTrafficPolicy")
+        healthCheckNodePort = try json.decode("healthCheckNodePort")
         allocateLoadBalancerNodePorts = try json.decode("allocateLoadBalancerNodePorts")
     }
 
@@ -109,6 +115,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         object.set("ipFamilies", ipFamilies)
         object.set("ipFamilyPolicy", ipFamilyPolicy)
         object.set("externalTrafficPolicy", externalTrafficPolicy)
+        object.set("healthCheckNodePort", healthCheckNodePort)
         object.set("allocateLoadBalancerNodePorts", allocateLoadBalancerNodePorts)
         return object.value
     }

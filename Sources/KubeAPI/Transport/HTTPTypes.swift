@@ -11,11 +11,15 @@ public struct HTTPRequest: Sendable {
     public var tls: TLSSettings
     /// `proxy-url` from the kubeconfig (`http://`, `https://` or `socks5://`).
     public var proxyURL: String?
+    /// Pooled for API calls; fresh and direct for node probes.
+    public var connectionUse: ConnectionUse
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
-        timeout: Duration? = .seconds(60), tls: TLSSettings = TLSSettings(), proxyURL: String? = nil
+        timeout: Duration? = .seconds(60), tls: TLSSettings = TLSSettings(), proxyURL: String? = nil,
+        connectionUse: ConnectionUse = .pooled
     ) {
+        self.connectionUse = connectionUse
         self.method = method
         self.url = url
         self.headers = headers
@@ -24,6 +28,16 @@ public struct HTTPRequest: Sendable {
         self.tls = tls
         self.proxyURL = proxyURL
     }
+}
+
+/// How a request uses connections.
+public enum ConnectionUse: Sendable, Hashable {
+    /// API calls: kept-alive connections shared by requests (HTTP/2 multiplexing where offered).
+    case pooled
+    /// A node health probe: a new connection, closed after the answer, never through a proxy, HTTP/1.1.
+    case probe
+    /// A TCP probe: connect, then close without sending anything.
+    case probeConnectOnly
 }
 
 /// TLS material for one cluster. Verification is always on unless the kubeconfig itself asks otherwise.

@@ -24,6 +24,11 @@ extension CurlTransfer {
         }
         try set(CURLOPT_URL, string: url, "URL")
         try set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
+        if request.connectionUse != .pooled {
+            try applyProbeOptions(
+                connectOnly: request.connectionUse == .probeConnectOnly, timeout: request.timeout ?? connectTimeout)
+            return
+        }
         // HTTP/2 where the server offers it; a libcurl without HTTP/2 refuses this and stays on HTTP/1.1.
         _ = bm_easy_setopt_long(easy.raw, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
         // Wait for an existing connection to tell whether it multiplexes (HTTP/2) rather than open another.
@@ -40,6 +45,21 @@ extension CurlTransfer {
         } else {
             // Like client-go, honour the *_proxy environment but never proxy loopback addresses.
             try set(CURLOPT_NOPROXY, string: Self.noProxyList(noProxy), "no-proxy list")
+        }
+    }
+
+    /// A probe behaves like a load balancer's health check: its own connection, closed afterwards (a pooled one
+    /// could hide a node that stopped accepting), and never a proxy (the node is reached as the local pods reach it).
+    private func applyProbeOptions(connectOnly: Bool, timeout: Duration) throws(TransportError) {
+        try set(CURLOPT_FRESH_CONNECT, 1, "fresh connection")
+        try set(CURLOPT_FORBID_REUSE, 1, "no connection reuse")
+        try set(CURLOPT_NOPROXY, string: "*", "no proxy")
+        try set(CURLOPT_CONNECTTIMEOUT_MS, timeout.curlMilliseconds, "connect timeout")
+        try set(CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds, "timeout")
+        if connectOnly {
+            try set(CURLOPT_CONNECT_ONLY, 1, "connect only")
+        } else {
+            try set(CURLOPT_HTTPGET, 1, "GET")
         }
     }
 
