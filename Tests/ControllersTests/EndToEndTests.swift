@@ -13,12 +13,13 @@ import Testing
     /// services are left alone), until `body` returns.
     static func withBarrelman<T>(
         _ clusters: TwoClusters, mode: EndpointsMode = .endpointSlices, resync: Duration = .seconds(60),
-        _ body: () async throws -> T
+        reach: ReachSettings = ReachSettings(), _ body: () async throws -> T
     ) async throws -> T {
         let settings = ControllerSettings(
             allowedNamespaces: [clusters.namespace], endpointsMode: mode, remoteClusterName: "remote")
         return try await FaultTests.withBarrelman(
-            local: clusters.local, remote: clusters.remote, settings: settings, resync: resync, body)
+            local: clusters.local, remote: clusters.remote, settings: settings, resync: resync, nodes: clusters.nodes,
+            reach: reach, body)
     }
 
     // MARK: reading the local cluster

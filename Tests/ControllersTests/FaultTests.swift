@@ -20,19 +20,26 @@ enum FaultTests {
     /// Runs barrelman with explicit clients and settings (for restricted credentials or captured logs).
     static func withBarrelman<T>(
         local: KubeClient, remote: KubeClient, settings: ControllerSettings, resync: Duration = .seconds(60),
-        logger: Logger = Logger(label: "barrelman"), _ body: () async throws -> T
+        logger: Logger = Logger(label: "barrelman"), nodes: TestNodeNetwork? = nil, reach: ReachSettings = ReachSettings(),
+        _ body: () async throws -> T
     ) async throws -> T {
+        // Without a network of the test's own, every node answers its probes.
+        let network = if let nodes { nodes } else { try await TestNodeNetwork.start() }
         let barrelman = Barrelman(
-            local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: resync), logger: logger)
+            local: local, remote: remote,
+            options: BarrelmanOptions(settings: settings, resyncPeriod: resync, reach: reach, nodeDialer: network),
+            logger: logger)
         let running = Task { await barrelman.run() }
         do {
             let result = try await body()
             running.cancel()
             await running.value
+            if nodes == nil { await network.stop() }
             return result
         } catch {
             running.cancel()
             await running.value
+            if nodes == nil { await network.stop() }
             throw error
         }
     }
@@ -292,7 +299,9 @@ enum FaultTests {
                             await tracker.run(identity) {
                                 let barrelman = Barrelman(
                                     local: clusters.local, remote: clusters.remote,
-                                    options: BarrelmanOptions(settings: FaultTests.settings(clusters), resyncPeriod: .seconds(60)))
+                                    options: BarrelmanOptions(
+                                        settings: FaultTests.settings(clusters), resyncPeriod: .seconds(60),
+                                        reach: ReachSettings(mode: .off)))
                                 await barrelman.run()
                             }
                         }

@@ -16,7 +16,8 @@ import Testing
         static func start(local: KubeClient, remote: KubeClient, settings: ControllerSettings) -> Instance {
             let barrelman = Barrelman(
                 local: local, remote: remote,
-                options: BarrelmanOptions(settings: settings, resyncPeriod: .milliseconds(500)),
+                // Ownership is about who writes; the nodes' reachability plays no part.
+                options: BarrelmanOptions(settings: settings, resyncPeriod: .milliseconds(500), reach: ReachSettings(mode: .off)),
                 logger: Logger(label: "barrelman"))
             return Instance(running: Task { await barrelman.run() })
         }

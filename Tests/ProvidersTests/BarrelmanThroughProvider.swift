@@ -22,7 +22,8 @@ struct BarrelmanThroughProvider {
         settings.remoteClusterName = remoteConfig.displayName
         settings.remoteClusterID = provider.clusterIdentity(for: remoteConfig)
         let barrelman = Barrelman(
-            local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)))
+            local: local, remote: remote,
+            options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60), reach: ReachSettings(mode: .off)))
         return BarrelmanThroughProvider(local: local, localServer: localServer, running: Task { await barrelman.run() })
     }
 

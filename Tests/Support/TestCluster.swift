@@ -38,6 +38,7 @@ public final class TestCluster: Sendable {
         clientOptions: KubeClientOptions = KubeClientOptions(),
         _ body: (TestCluster) async throws -> T
     ) async throws -> T {
+        TestNodeNetwork.installDialGuard()
         let cluster = try await start(
             realClusterVariable: realClusterVariable, serverOptions: serverOptions, clientOptions: clientOptions)
         do {

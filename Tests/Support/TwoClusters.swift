@@ -14,14 +14,17 @@ public final class TwoClusters: Sendable {
     public let remoteServer: TestAPIServer?
     public let localServer: TestAPIServer?
     public let namespace: String
+    /// Where the in-process barrelman's node probes go (loopback listeners standing in for the remote nodes).
+    public let nodes: TestNodeNetwork
     let transport: HTTPTransport
     /// Further namespaces the test made (`addNamespace`), deleted with the first.
     private let extraNamespaces = Mutex<[String]>([])
 
     init(
         remote: KubeClient, local: KubeClient, remoteServer: TestAPIServer?, localServer: TestAPIServer?,
-        namespace: String, transport: HTTPTransport
+        namespace: String, transport: HTTPTransport, nodes: TestNodeNetwork
     ) {
+        self.nodes = nodes
         self.remote = remote
         self.local = local
         self.remoteServer = remoteServer
@@ -56,6 +59,7 @@ public final class TwoClusters: Sendable {
 
     static func start(real: Bool) async throws -> TwoClusters {
         let transport = HTTPTransport()
+        let nodes = try await TestNodeNetwork.start()
         let namespace = TestCluster.uniqueName("bm-e2e")
         let clusters: TwoClusters
         if real {
@@ -65,7 +69,7 @@ public final class TwoClusters: Sendable {
             clusters = TwoClusters(
                 remote: KubeClient(config: remoteConfig, transport: transport),
                 local: KubeClient(config: localConfig, transport: transport), remoteServer: nil, localServer: nil,
-                namespace: namespace, transport: transport)
+                namespace: namespace, transport: transport, nodes: nodes)
         } else {
             let remoteServer = try await TestAPIServer.start()
             var localOptions = TestAPIServer.Options()
@@ -74,7 +78,7 @@ public final class TwoClusters: Sendable {
             clusters = TwoClusters(
                 remote: KubeClient(config: remoteServer.adminConfig(), transport: transport),
                 local: KubeClient(config: localServer.adminConfig(), transport: transport), remoteServer: remoteServer,
-                localServer: localServer, namespace: namespace, transport: transport)
+                localServer: localServer, namespace: namespace, transport: transport, nodes: nodes)
             try await clusters.seedNodes()
         }
         _ = try await clusters.remote.create(Namespace(metadata: ObjectMeta(name: namespace)))
@@ -91,6 +95,7 @@ public final class TwoClusters: Sendable {
             await remoteServer?.stop()
             await localServer?.stop()
         }
+        await nodes.stop()
         transport.shutdown()
     }
 

@@ -32,10 +32,12 @@ struct BarrelmanCommand: AsyncParsableCommand {
     @OptionGroup(title: "Local cluster (where services and endpoints are managed)") var local: LocalClusterOptions
     @OptionGroup(title: "Remote cluster (whose nodes and services are watched)") var remote: RemoteClusterOptions
     @OptionGroup(title: "Controllers") var controllers: ControllerOptions
+    @OptionGroup(title: "Node reachability (probes of the remote nodes)") var reach: ReachOptions
     @OptionGroup(title: "Operations") var operations: OperationOptions
 
     func validate() throws {
         _ = try resolvedSettings()
+        _ = try reach.resolved()
         guard GoDuration.parse(controllers.resyncPeriod) != nil else {
             throw ValidationError("-resync-period \(controllers.resyncPeriod): not a duration (use e.g. 90s, 1m, 2h)")
         }

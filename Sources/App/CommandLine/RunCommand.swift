@@ -103,12 +103,12 @@ enum FlagNames {
     static let booleans: Set<String> = [
         "nodeportsvc", "mirror-loadbalancer", "gke-use-private-endpoint", "leader-elect", "dry-run",
     ]
-    static let values: Set<String> = [
+    static let values: Set<String> = Set([
         "local-kubeconfig", "local-context", "remote-provider", "remote-kubeconfig", "remote-context", "remote-project",
         "remote-zone", "remote-cluster-name", "remote-credentials", "gke-api-endpoint", "eks-cluster-name", "eks-region",
         "eks-role-arn", "eks-api-endpoint", "sts-endpoint", "resync-period", "nec-workers",
         "sc-workers", "ignore-namespace", "namespace", "endpoints-mode", "max-endpoints-per-slice", "node-address-type",
         "listen-address", "leader-elect-namespace", "kube-api-qps", "kube-api-burst", "log-format", "v", "remote-cluster-id",
         "nodes-per-service",
-    ]
+    ]).union(ReachOptions.flagNames)
 }

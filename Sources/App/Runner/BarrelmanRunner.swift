@@ -48,7 +48,8 @@ struct BarrelmanRunner {
         let options = BarrelmanOptions(
             settings: settings, resyncPeriod: GoDuration.parse(command.controllers.resyncPeriod),
             serviceWorkers: command.controllers.scWorkers, endpointWorkers: command.controllers.necWorkers,
-            dryRun: GoBool.parse(operations.dryRun) ?? false)
+            dryRun: GoBool.parse(operations.dryRun) ?? false, reach: try command.reach.resolved(),
+            nodeDialer: try nodeDialerFromEnvironment())
         let barrelman = Barrelman(local: localClient, remote: remoteClient, options: options, logger: logger)
 
         let leaderElect = operations.leaderElect.flatMap(GoBool.parse) ?? inCluster
