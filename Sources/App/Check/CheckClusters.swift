@@ -80,7 +80,7 @@ struct CheckClusters {
             settings.remoteClusterName = config.displayName
             if settings.remoteClusterID.isEmpty { settings.remoteClusterID = provider.clusterIdentity(for: config) }
             checks.settings = settings
-            let credential = await credentialResult(config, provider: provider)
+            let credential = await credentialResult(config, provider: provider.name)
             checks.results.append(credential)
             if credential.status == .pass {
                 let client = KubeClient(config: config, options: options, transport: transport, logger: logger)
@@ -99,18 +99,19 @@ struct CheckClusters {
     }
 
     /// Whether the provider's credential source yields something to send, and what (never the secret itself).
-    static func credentialResult(_ config: ClusterConfig, provider: any RemoteClusterProvider) async -> CheckResult {
+    static func credentialResult(_ config: ClusterConfig, provider: String) async -> CheckResult {
+        let source = "\(provider) (\(config.displayName))"
         let credential: Credential
         do {
             credential = try await config.credentials.credential()
         } catch {
             return .fail(
-                "remote credentials", "\(provider.name) (\(provider.displayName)): \(error.description)",
+                "remote credentials", "\(source): \(error.description)",
                 fix: "make the credential source work from here (see README \"Providers\")")
         }
         var kinds: [String] = []
         if credential.bearerToken != nil {
-            switch provider.name {
+            switch provider {
             case "gke": kinds.append("a Google access token")
             case "eks": kinds.append("an EKS token")
             default:
@@ -125,10 +126,10 @@ struct CheckClusters {
         if credential.clientCertificatePEM != nil || config.tls.clientCertificateFile != nil { kinds.append("a client certificate") }
         guard !kinds.isEmpty else {
             return .warn(
-                "remote credentials", "\(provider.name) (\(provider.displayName)) yields no credential: requests are anonymous",
+                "remote credentials", "\(source) yields no credential: requests are anonymous",
                 fix: "give the remote kubeconfig user a token, certificate or exec plugin")
         }
-        return .pass("remote credentials", "\(provider.name) (\(provider.displayName)) yields \(kinds.joined(separator: " and "))")
+        return .pass("remote credentials", "\(source) yields \(kinds.joined(separator: " and "))")
     }
 
     /// `GET /version` with the client's credentials: the server answers and accepts them.

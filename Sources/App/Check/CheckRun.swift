@@ -24,7 +24,7 @@ struct CheckRun {
         switch Self.parse(source.arguments) {
         case .success(let parsed):
             command = parsed
-            report.append(.pass("flags", "\(source.arguments.count) flags from \(source.origin) parse"))
+            report.append(.pass("flags", "\(source.origin) parses (\(source.arguments.count) flags)"))
         case .failure(let problem):
             report.append(.fail("flags", "from \(source.origin): \(problem.description)", fix: "correct the flag (see barrelman -h)"))
             return Outcome(report: report, exitCode: 2)
@@ -49,6 +49,11 @@ struct CheckRun {
         } else {
             report.append(.skip("local permissions", "no local cluster to ask"))
         }
+        if let remote = clusters.remote {
+            report.append(contentsOf: await nodeReachability(command: command, remote: remote.client, settings: clusters.settings))
+        } else {
+            report.append(.skip("node reachability", "no remote cluster to list nodes from"))
+        }
         if let remote = clusters.remote, let local = clusters.local {
             report.append(contentsOf: await MirrorCheck.run(local: local.client, remote: remote.client, settings: clusters.settings))
         } else {
@@ -63,6 +68,21 @@ struct CheckRun {
             report.append(.skip("leader", "no local cluster to ask"))
         }
         return Outcome(report: report, exitCode: report.failed ? 1 : nil)
+    }
+
+    /// The remote nodes probed as the controller's prober would, through the same dialer.
+    private func nodeReachability(
+        command: BarrelmanCommand, remote: KubeClient, settings: ControllerSettings
+    ) async -> [CheckResult] {
+        // `validate()` already resolved the flags; the parse cannot fail differently now.
+        let reach = (try? command.reach.resolved()) ?? ReachSettings()
+        let dialer: any NodeDialer
+        do {
+            dialer = try nodeDialerFromEnvironment()
+        } catch {
+            return [.fail("node reachability", "\(error)", fix: "correct or unset the variable")]
+        }
+        return await NodeReachabilityCheck.run(remote: remote, reach: reach, dialer: dialer, settings: settings)
     }
 
     /// The flags as the run command reads them: Go's undefined-flag rule, then its parser and validation.

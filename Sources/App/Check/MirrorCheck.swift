@@ -48,7 +48,7 @@ enum MirrorCheck {
         guard problems.isEmpty else {
             return .warn("mirrors", summary + "; " + problems.joined(separator: "; "), fix: fixes.joined(separator: "; "))
         }
-        return .pass("mirrors", summary + ", each with a ready endpoint")
+        return .pass("mirrors", summary + (served > 0 ? ", each with a ready endpoint" : ""))
     }
 
     static func orphans(_ state: MirrorState, settings: ControllerSettings) -> CheckResult {

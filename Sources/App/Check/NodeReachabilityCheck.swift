@@ -98,7 +98,16 @@ enum NodeReachabilityCheck {
         switch (healthAnswered.count, reach.mode) {
         case (probes.count, _):
             mode = reach.mode == .tcp ? "-node-health-check http or auto would work too" : "-node-health-check auto probes it (http)"
-            results.append(.pass("node health port", "\(port) answers on \(probes.count) of \(probes.count) sampled nodes (\(healthSeen)); \(mode)"))
+            let failing = probes.filter { $0.health?.passed != true }
+            if failing.isEmpty {
+                results.append(.pass("node health port", "\(port) answers on \(probes.count) of \(probes.count) sampled nodes (\(healthSeen)); \(mode)"))
+            } else {
+                results.append(
+                    .warn(
+                        "node health port",
+                        "\(port) answers on \(probes.count) of \(probes.count) sampled nodes; \(mode), but \(failing.map(\.node).joined(separator: ", ")) answer \(reach.healthPath) with an error (\(healthSeen)): the prober takes them out",
+                        fix: "check kube-proxy on those nodes (a 503 means it is unhealthy), or -node-health-port if it serves elsewhere"))
+            }
         case (0, .http):
             results.append(
                 .fail(
