@@ -9,22 +9,19 @@ import Testing
 /// the machine.
 @Suite("barrelman check")
 struct CheckCommandTests {
-    /// What a local ServiceAccount bound to deploy/base's ClusterRole and Role may do, optionally without one verb.
-    static func barrelmanRules(without missing: (verb: String, resource: String)? = nil) -> AccessRules {
-        let grants: [(resource: String, group: String, verbs: Set<String>, namespaces: Set<String>?)] = [
-            ("services", "", ["list", "watch", "create", "update", "delete"], nil),
-            ("endpoints", "", ["list", "watch", "create", "update", "delete"], nil),
-            ("endpointslices", "discovery.k8s.io", ["list", "watch", "create", "update", "delete"], nil),
-            ("namespaces", "", ["get", "create"], nil),
-            ("events", "", ["create"], nil),
-            ("leases", "coordination.k8s.io", ["get", "create", "update"], ["default"]),
-        ]
+    /// What barrelman's ServiceAccount may do locally under deploy/base's ClusterRole and its Role (in `default`),
+    /// from the table `DeployDriftTests` holds the manifests to; optionally without one verb.
+    static func barrelmanRules(without missing: String? = nil) -> AccessRules {
+        let grants = DeployDriftTests.clusterRoleGrants.union(DeployDriftTests.roleGrants).subtracting([missing ?? ""])
         return .rules(
-            grants.map { grant in
-                let taken: Set<String> = grant.resource == missing?.resource ? [missing?.verb ?? ""] : []
+            grants.sorted().map { grant in
+                // "group/resource:verb"
+                let (resourcePart, verb) = (grant.prefix { $0 != ":" }, grant.drop { $0 != ":" }.dropFirst())
+                let group = String(resourcePart.prefix { $0 != "/" })
+                let resource = String(resourcePart.drop { $0 != "/" }.dropFirst())
                 return AccessRule(
-                    verbs: grant.verbs.subtracting(taken), resources: [grant.resource], groups: [grant.group],
-                    namespaces: grant.namespaces)
+                    verbs: [String(verb)], resources: [resource], groups: [group],
+                    namespaces: resource == "leases" ? ["default"] : nil)
             })
     }
 
@@ -70,9 +67,10 @@ struct CheckCommandTests {
         }
     }
 
-    @Test("a healthy setup, with barrelman running and leading, passes every check and exits 0")
+    @Test("a healthy setup (deploy/base's roles, barrelman running and leading) passes every check and exits 0")
     func healthySetupPasses() async throws {
-        try await Self.withSetup { clusters, arguments, environment in
+        try await Self.withSetup(localToken: { $0.localServer.addUser(name: "barrelman", rules: Self.barrelmanRules()) }) {
+            clusters, arguments, environment in
             let flags = Array(arguments.dropFirst()) + ["-leader-elect=true", "-leader-elect-namespace", "default"]
             let running = try BarrelmanProcess.start(flags + ["-listen-address", "127.0.0.1:0"], environment: environment)
             defer { running.cleanUp() }
@@ -103,7 +101,7 @@ struct CheckCommandTests {
     @Test("a local user lacking one verb and firewalled health ports are both named with their fixes, exit 1")
     func missingVerbAndFirewalledHealthPort() async throws {
         try await Self.withSetup(
-            localToken: { $0.localServer.addUser(name: "barrelman", rules: Self.barrelmanRules(without: ("delete", "endpointslices"))) },
+            localToken: { $0.localServer.addUser(name: "barrelman", rules: Self.barrelmanRules(without: "discovery.k8s.io/endpointslices:delete")) },
             healthPortRefused: true
         ) { _, arguments, environment in
             let result = try await BarrelmanBinary.run(arguments, environment: environment)
@@ -138,7 +136,7 @@ struct CheckCommandTests {
     @Test("-o json is the same report as one JSON object")
     func jsonOutputParses() async throws {
         try await Self.withSetup(
-            localToken: { $0.localServer.addUser(name: "barrelman", rules: Self.barrelmanRules(without: ("create", "events"))) }
+            localToken: { $0.localServer.addUser(name: "barrelman", rules: Self.barrelmanRules(without: "/events:create")) }
         ) { _, arguments, environment in
             let result = try await BarrelmanBinary.run(arguments + ["-o", "json", "-leader-elect=false"], environment: environment)
             #expect(result.exitCode == 1, "\(result)")
