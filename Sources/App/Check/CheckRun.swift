@@ -36,38 +36,43 @@ struct CheckRun {
         let clusters = await CheckClusters.connect(command: command, transport: transport, logger: logger)
         report.append(contentsOf: clusters.results)
 
-        if let remote = clusters.remote {
-            report.append(await AccessCheck.remote(client: remote.client, provider: remote.provider.name))
-        } else {
-            report.append(.skip("remote permissions", "no remote cluster to ask"))
-        }
-        if let local = clusters.local {
-            report.append(
-                await AccessCheck.local(
-                    client: local.client, settings: clusters.settings, leaseNamespace: clusters.leaseNamespace,
-                    leaderElection: clusters.leaderElection))
-        } else {
-            report.append(.skip("local permissions", "no local cluster to ask"))
-        }
-        if let remote = clusters.remote {
-            report.append(contentsOf: await nodeReachability(command: command, remote: remote.client, settings: clusters.settings))
-        } else {
-            report.append(.skip("node reachability", "no remote cluster to list nodes from"))
-        }
-        if let remote = clusters.remote, let local = clusters.local {
-            report.append(contentsOf: await MirrorCheck.run(local: local.client, remote: remote.client, settings: clusters.settings))
-        } else {
-            report.append(.skip("mirrors", "needs both clusters"))
-        }
-        if let local = clusters.local {
-            report.append(
-                await LeaderCheck.run(
-                    client: local.client, settings: clusters.settings, namespace: clusters.leaseNamespace,
-                    enabled: clusters.leaderElection))
-        } else {
-            report.append(.skip("leader", "no local cluster to ask"))
-        }
+        let remote = clusters.remote?.client, local = clusters.local?.client, settings = clusters.settings
+        report.append(
+            contentsOf: await Self.step("remote permissions", needs: remote, else: "no remote cluster to ask") { remote in
+                [await AccessCheck.remote(client: remote, provider: clusters.remote?.provider.name ?? "")]
+            })
+        report.append(
+            contentsOf: await Self.step("local permissions", needs: local, else: "no local cluster to ask") { local in
+                [
+                    await AccessCheck.local(
+                        client: local, settings: settings, leaseNamespace: clusters.leaseNamespace,
+                        leaderElection: clusters.leaderElection)
+                ]
+            })
+        report.append(
+            contentsOf: await Self.step("node reachability", needs: remote, else: "no remote cluster to list nodes from") { remote in
+                await nodeReachability(command: command, remote: remote, settings: settings)
+            })
+        report.append(
+            contentsOf: await Self.step("mirrors", needs: local.flatMap { local in remote.map { (local, $0) } }, else: "needs both clusters") {
+                await MirrorCheck.run(local: $0.0, remote: $0.1, settings: settings)
+            })
+        report.append(
+            contentsOf: await Self.step("leader", needs: local, else: "no local cluster to ask") { local in
+                [
+                    await LeaderCheck.run(
+                        client: local, settings: settings, namespace: clusters.leaseNamespace, enabled: clusters.leaderElection)
+                ]
+            })
         return Outcome(report: report, exitCode: report.failed ? 1 : nil)
+    }
+
+    /// Runs `check` with what it needs, or skips it (named `name`) saying why.
+    private static func step<Needed>(
+        _ name: String, needs needed: Needed?, else reason: String, _ check: (Needed) async -> [CheckResult]
+    ) async -> [CheckResult] {
+        guard let needed else { return [.skip(name, reason)] }
+        return await check(needed)
     }
 
     /// The remote nodes probed as the controller's prober would, through the same dialer.
