@@ -48,6 +48,31 @@ struct ServiceTests {
         )
     }
 
+    @Test func localLoadBalancersGetAHealthCheckNodePortThatOnlyTheyMayHave() async {
+        var local = Fixtures.service("lb", type: "LoadBalancer")
+        local[path: ["spec", "externalTrafficPolicy"]] = "Local"
+        let created = await client.post(path, local)
+        #expect(created.status == 201)
+        let healthCheck = created.json[path: ["spec", "healthCheckNodePort"]]?.intValue ?? 0
+        #expect((30000...32767).contains(healthCheck))
+        let nodePort = created.json[path: ["spec", "ports"]]?.arrayValue?.first?["nodePort"]?.intValue ?? 0
+        #expect(healthCheck != nodePort, "one range, no port twice")
+
+        #expect(await client.post(path, Fixtures.service("cluster-lb", type: "LoadBalancer")).json[path: ["spec", "healthCheckNodePort"]] == nil)
+        var nodePortLocal = Fixtures.service("np-local", type: "NodePort")
+        nodePortLocal[path: ["spec", "externalTrafficPolicy"]] = "Local"
+        #expect(await client.post(path, nodePortLocal).json[path: ["spec", "healthCheckNodePort"]] == nil)
+
+        var wrong = Fixtures.service("wrong", type: "NodePort")
+        wrong[path: ["spec", "healthCheckNodePort"]] = 31999
+        let rejected = await client.post(path, wrong)
+        #expect(rejected.status == 422)
+        #expect(
+            rejected.message
+                == "Service \"wrong\" is invalid: spec.healthCheckNodePort: Invalid value: 31999: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+        )
+    }
+
     @Test func nodePortServicesGetPortsFromTheRangeAndDuplicatesAreInvalid() async {
         let allocated = await client.post(path, Fixtures.service("np", type: "NodePort"))
         let nodePort = allocated.json[path: ["spec", "ports"]]?.arrayValue?.first?["nodePort"]?.intValue ?? 0

@@ -64,6 +64,13 @@ public final class NodeEndpointController: Sendable {
             for entry in byAPI.ipv4 where entry.ready { addresses[entry.nodeName] = entry.address }
             return addresses
         }
+
+        /// The nodes a service using every node gets by the API alone. Nodes it leaves out (a kind control
+        /// plane labelled exclude-from-external-load-balancers) are not probed for it: a probe answering there
+        /// must not stop "every node fails" from failing open.
+        var clusterNodesByAPI: Set<String> {
+            Set(EndpointNodeSelection(candidates: byAPI).nodes.all.lazy.filter(\.ready).map(\.nodeName))
+        }
     }
 
     public init(
@@ -163,10 +170,12 @@ public final class NodeEndpointController: Sendable {
 
     /// What the prober probes next round: the nodes served services use; nil before the first node sync.
     public func probeInputs() -> ProbeInputs? {
-        guard let addresses = candidates.withLock({ $0?.probeAddresses }) else { return nil }
+        guard let current = candidates.withLock({ $0 }) else { return nil }
         let usage = nodeIndex.probeUsage()
         return ProbeInputs(
-            candidates: addresses, used: usage.nodes, tcpPort: usage.tcpPort, serviceHealth: usage.healthChecks)
+            candidates: current.probeAddresses,
+            used: usage.someUseEveryNode ? usage.nodes.union(current.clusterNodesByAPI) : usage.nodes,
+            tcpPort: usage.tcpPort, serviceHealth: usage.healthChecks)
     }
 
     /// Recomputes the node candidates from the node cache and enqueues the services the change can affect.

@@ -99,7 +99,7 @@ public final class NodeProber: Sendable {
             )
         }
         // Failing nodes stay probed while the API keeps them, also once they left every subset, to see them back.
-        let names = inputs.used.map { $0.union(failing) } ?? Set(inputs.candidates.keys)
+        let names = inputs.used.union(failing)
         var jobs: [Job] = []
         jobs.reserveCapacity(names.count)
         for name in names {

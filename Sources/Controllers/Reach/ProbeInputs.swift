@@ -5,8 +5,8 @@ public struct ProbeInputs: Sendable {
     /// Every node the API calls ready and that may carry traffic, by name, with the address probes go to
     /// (its first IPv4 address, else its IPv6 one).
     public var candidates: [String: String]
-    /// The candidates some served service uses; nil when a service uses every candidate.
-    public var used: Set<String>?
+    /// The candidates some served service uses.
+    public var used: Set<String>
     /// A node port a TCP probe connects to: one of a served service whose traffic any node forwards
     /// (`externalTrafficPolicy: Cluster`); nil while there is none.
     public var tcpPort: Int?
@@ -15,7 +15,7 @@ public struct ProbeInputs: Sendable {
     public var serviceHealth: [ObjectKey: ServiceHealthCheck]
 
     public init(
-        candidates: [String: String] = [:], used: Set<String>? = nil, tcpPort: Int? = nil,
+        candidates: [String: String] = [:], used: Set<String> = [], tcpPort: Int? = nil,
         serviceHealth: [ObjectKey: ServiceHealthCheck] = [:]
     ) {
         self.candidates = candidates

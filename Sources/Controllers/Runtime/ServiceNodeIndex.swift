@@ -75,11 +75,14 @@ final class ServiceNodeIndex: Sendable {
         }
     }
 
-    /// What the prober probes: the nodes in use (nil: every candidate), a node port, the health checks.
-    func probeUsage() -> (nodes: Set<String>?, tcpPort: Int?, healthChecks: [ObjectKey: ServiceHealthCheck]) {
+    /// What the prober probes: the nodes services use (and whether some use every node), a node port, the
+    /// health checks.
+    func probeUsage() -> (
+        someUseEveryNode: Bool, nodes: Set<String>, tcpPort: Int?, healthChecks: [ObjectKey: ServiceHealthCheck]
+    ) {
         state.withLock { state in
             (
-                state.servicesUsingEveryNode > 0 ? nil : Set(state.nodeUseCount.keys),
+                state.servicesUsingEveryNode > 0, Set(state.nodeUseCount.keys),
                 state.clusterPortUseCount.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key, state.healthChecks
             )
         }

@@ -31,6 +31,8 @@ public final class LoopbackNodeFleet: Sendable {
         var refusedPorts: Set<Int> = []
         /// Ports answered with 503.
         var unhealthyPorts: Set<Int> = []
+        /// Connections its own listener accepted (probes and requests that reached the node).
+        var connections = 0
     }
 
     private let state = Mutex<(byAddress: [String: Node], channels: [any Channel])>(([:], []))
@@ -65,7 +67,9 @@ public final class LoopbackNodeFleet: Sendable {
 
     /// A node at `address` (its fake InternalIP), answering with `name`.
     public func add(name: String, address: String) async throws {
-        let channel = try await Self.listen { _ in (200, "\(name)\n") }
+        let channel = try await Self.listen({ _ in (200, "\(name)\n") }) { [weak self] in
+            self?.state.withLock { $0.byAddress[address]?.connections += 1 }
+        }
         let port = channel.localAddress?.port ?? 0
         state.withLock { state in
             state.byAddress[address] = Node(name: name, port: port)
@@ -108,6 +112,11 @@ public final class LoopbackNodeFleet: Sendable {
         }
     }
 
+    /// How many connections reached the node at `address` while it answered.
+    public func connections(to address: String) -> Int {
+        state.withLock { $0.byAddress[address]?.connections ?? 0 }
+    }
+
     /// The node name answering at `address`, if any.
     public func name(of address: String) -> String? {
         state.withLock { $0.byAddress[address]?.name }
@@ -126,13 +135,15 @@ public final class LoopbackNodeFleet: Sendable {
 
     /// A loopback HTTP/1.1 listener answering every request with `answer(path)`; nil never answers.
     private static func listen(
-        _ answer: @escaping @Sendable (String) -> (status: Int, body: String)?
+        _ answer: @escaping @Sendable (String) -> (status: Int, body: String)?,
+        accepted: (@Sendable () -> Void)? = nil
     ) async throws -> any Channel {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted?()
+                return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
                     try operations.configureHTTPServerPipeline(withErrorHandling: true)
                     try operations.addHandler(FixedAnswerHandler(answer: answer))

@@ -20,6 +20,9 @@ extension StoreState {
                     &spec, oldPorts: [], name: object.name, onlyRequested: !ServiceDefaults.needsNodePorts(spec),
                     transaction: &allocation)
             }
+            if ServiceDefaults.needsHealthCheckNodePort(spec) {
+                try allocateHealthCheckNodePort(&spec, name: object.name, transaction: &allocation)
+            }
         } catch {
             rollBack(allocation)
             throw error
@@ -48,6 +51,14 @@ extension StoreState {
             spec["ipFamilyPolicy"] = nil
         }
         let oldPorts = ServiceDefaults.nodePorts(oldSpec)
+        let oldNeedsHealthCheck = ServiceDefaults.needsHealthCheckNodePort(oldSpec)
+        let newNeedsHealthCheck = ServiceDefaults.needsHealthCheckNodePort(spec)
+        let oldHealthCheck = ServiceDefaults.healthCheckNodePort(oldSpec)
+        if oldNeedsHealthCheck && newNeedsHealthCheck && ServiceDefaults.healthCheckNodePort(spec) == 0 {
+            spec["healthCheckNodePort"] = oldSpec["healthCheckNodePort"]
+        } else if oldNeedsHealthCheck && !newNeedsHealthCheck && ServiceDefaults.healthCheckNodePort(spec) == oldHealthCheck {
+            spec["healthCheckNodePort"] = nil
+        }
         if ServiceDefaults.needsNodePorts(spec) {
             ServiceDefaults.keepAllocatedNodePorts(&spec, old: oldSpec)
         } else if ServiceDefaults.needsNodePorts(oldSpec) {
@@ -61,6 +72,11 @@ extension StoreState {
                 throw .invalid(.services, name: name, [.invalid("spec.clusterIP", .string(newIP), "field is immutable")])
             }
         }
+        if oldNeedsHealthCheck && newNeedsHealthCheck && ServiceDefaults.healthCheckNodePort(spec) != oldHealthCheck {
+            throw .invalid(
+                .services, name: name,
+                [.invalid("spec.healthCheckNodePort", spec["healthCheckNodePort"] ?? 0, "field is immutable")])
+        }
         var allocation = AllocationTransaction()
         do throws(APIError) {
             if newNeedsIP && !oldNeedsIP {
@@ -71,6 +87,9 @@ extension StoreState {
                     &spec, oldPorts: oldPorts, name: name, onlyRequested: !ServiceDefaults.needsNodePorts(spec),
                     transaction: &allocation)
             }
+            if newNeedsHealthCheck && !oldNeedsHealthCheck {
+                try allocateHealthCheckNodePort(&spec, name: name, transaction: &allocation)
+            }
         } catch {
             rollBack(allocation)
             throw error
@@ -79,6 +98,7 @@ extension StoreState {
         if oldNeedsIP && !newNeedsIP, let oldIP = oldSpec["clusterIP"]?.stringValue { clusterIPs.release(oldIP) }
         let newPorts = Set(ServiceDefaults.nodePorts(spec))
         for port in oldPorts where !newPorts.contains(port) { nodePorts.release(port) }
+        if oldNeedsHealthCheck && !newNeedsHealthCheck && oldHealthCheck != 0 { nodePorts.release(oldHealthCheck) }
         object["spec"] = spec
     }
 
@@ -87,6 +107,8 @@ extension StoreState {
         let spec = object["spec"] ?? [:]
         if let ip = spec["clusterIP"]?.stringValue { clusterIPs.release(ip) }
         for port in ServiceDefaults.nodePorts(spec) { nodePorts.release(port) }
+        let healthCheck = ServiceDefaults.healthCheckNodePort(spec)
+        if healthCheck != 0 { nodePorts.release(healthCheck) }
     }
 
     private func serviceSpec(_ object: JSON) throws(APIError) -> JSON {
@@ -133,6 +155,14 @@ extension StoreState {
             if let nodePort = port["nodePort"]?.intValue, nodePort != 0, type == "ClusterIP" {
                 errors.append(.forbidden("\(path).nodePort", "may not be used when `type` is 'ClusterIP'"))
             }
+        }
+        if let healthCheck = spec["healthCheckNodePort"], (healthCheck.intValue ?? 0) != 0,
+            !ServiceDefaults.needsHealthCheckNodePort(spec)
+        {
+            errors.append(
+                .invalid(
+                    "spec.healthCheckNodePort", healthCheck,
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"))
         }
         if spec["clusterIP"]?.stringValue == "None" && (type == "NodePort" || type == "LoadBalancer") {
             errors.append(
@@ -229,6 +259,44 @@ extension StoreState {
         spec["ports"] = .array(ports)
     }
 
+    /// kube-proxy's health check port of a LoadBalancer service with `externalTrafficPolicy: Local`, from the
+    /// node port range, as kube-apiserver allocates it.
+    private mutating func allocateHealthCheckNodePort(
+        _ spec: inout JSON, name: String, transaction: inout AllocationTransaction
+    ) throws(APIError) {
+        let requested = ServiceDefaults.healthCheckNodePort(spec)
+        if requested == 0 {
+            do {
+                let port = try nodePorts.allocateNext()
+                transaction.nodePorts.append(port)
+                spec["healthCheckNodePort"] = .int(Int64(port))
+            } catch {
+                throw .internalError("failed to allocate a nodePort: range is full")
+            }
+            return
+        }
+        do {
+            try nodePorts.allocate(requested)
+            transaction.nodePorts.append(requested)
+        } catch {
+            let detail: String
+            switch error {
+            case .alreadyAllocated: detail = "provided port is already allocated"
+            case .notInRange, .full:
+                detail =
+                    "provided port is not in the valid range. The range of valid ports is "
+                    + "\(nodePorts.range.lowerBound)-\(nodePorts.range.upperBound)"
+            }
+            throw .invalid(
+                .services, name: name,
+                [
+                    .invalid(
+                        "spec.healthCheckNodePort", .int(Int64(requested)),
+                        "failed to allocate requested HealthCheck NodePort \(requested): \(detail)")
+                ])
+        }
+    }
+
     private mutating func rollBack(_ transaction: AllocationTransaction) {
         for ip in transaction.clusterIPs { clusterIPs.release(ip) }
         for port in transaction.nodePorts { nodePorts.release(port) }
@@ -273,6 +341,15 @@ enum ServiceDefaults {
     static func needsNodePorts(_ spec: JSON) -> Bool {
         let type = spec["type"]?.stringValue ?? "ClusterIP"
         return type == "NodePort" || (type == "LoadBalancer" && spec["allocateLoadBalancerNodePorts"] != false)
+    }
+
+    /// kube-proxy answers a health check node port only for these.
+    static func needsHealthCheckNodePort(_ spec: JSON) -> Bool {
+        spec["type"]?.stringValue == "LoadBalancer" && spec["externalTrafficPolicy"]?.stringValue == "Local"
+    }
+
+    static func healthCheckNodePort(_ spec: JSON) -> Int {
+        Int(spec["healthCheckNodePort"]?.intValue ?? 0)
     }
 
     /// A LoadBalancer that allocates no node ports may still ask for some (kube respects them).
