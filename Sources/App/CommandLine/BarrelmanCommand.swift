@@ -27,7 +27,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
               barrelman -local-kubeconfig local.yaml -remote-kubeconfig remote.yaml
             """,
         version: version,
-        subcommands: [DemoCommand.self])
+        subcommands: [DemoCommand.self, CheckCommand.self])
 
     @OptionGroup(title: "Local cluster (where services and endpoints are managed)") var local: LocalClusterOptions
     @OptionGroup(title: "Remote cluster (whose nodes and services are watched)") var remote: RemoteClusterOptions
