@@ -13,7 +13,7 @@ import Testing
     /// services are left alone), until `body` returns.
     static func withBarrelman<T>(
         _ clusters: TwoClusters, mode: EndpointsMode = .endpointSlices, resync: Duration = .seconds(60),
-        reach: ReachSettings = ReachSettings(), _ body: () async throws -> T
+        reach: ReachSettings = FaultTests.patientProbes, _ body: () async throws -> T
     ) async throws -> T {
         let settings = ControllerSettings(
             allowedNamespaces: [clusters.namespace], endpointsMode: mode, remoteClusterName: "remote")
@@ -320,7 +320,10 @@ import Testing
                 try await FaultTests.expectConverged(clusters)
                 local.state.faults.resetCounts()
                 try await Task.sleep(for: .seconds(1.5))  // five resync periods
-                #expect(local.state.faults.writeCount() == 0)
+                let writes = ["services", "endpointslices", "endpoints", "events", "namespaces"].map {
+                    "\($0)=\(local.state.faults.writeCount(resource: $0))"
+                }
+                #expect(local.state.faults.writeCount() == 0, "\(writes)")
             }
         }
     }
