@@ -12,7 +12,8 @@ response:
   slices      the writers create `slices.jsonl`, each owned by its service (uid from the create's answer)
   updates     the writers PUT the first --updates created slices back with its first endpoint's address replaced
 
-Prints one `name value` line per figure (seconds), for the runner to parse.
+Prints one `name value` line per figure (seconds), for the runner to parse; `updates_cpu_per_write` is this
+process's CPU per update, next to barrelman's.
 """
 import argparse
 import http.client
@@ -83,6 +84,7 @@ def main():
                 connection.close()
 
         ready = threading.Event()
+        cpu_before = time.process_time()
         threads = [threading.Thread(target=writer) for _ in range(min(options.writers, len(items)) or 1)]
         for thread in threads:
             thread.start()
@@ -93,8 +95,11 @@ def main():
             thread.join()
         if failure:
             sys.exit(f"plain-client-floor: {failure[0]}")
-        return time.monotonic() - start
+        elapsed = time.monotonic() - start
+        cpu[0] = (time.process_time() - cpu_before) / max(1, len(items))
+        return elapsed
 
+    cpu = [0.0]  # the last step's CPU seconds per write, this whole process
     sequential = read_lines("services-sequential.jsonl")
     connection = connect()
     connection.connect()
@@ -129,6 +134,7 @@ def main():
         send(connection, "PUT", f"{slice_base}/{stored['metadata']['name']}", json.dumps(stored))
 
     print(f"updates {parallel(created[:options.updates], update_slice):.6f}")
+    print(f"updates_cpu_per_write {cpu[0]:.6f}")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,14 @@ struct IndependentFloor {
         var services: Double
         var slices: Double
         var updates: Double
+        /// The script's CPU per update (its whole process: JSON, TLS, threads).
+        var updateCPU: Double
         var sync: Double { services + slices }
     }
 
-    static let writers = 8
+    /// Issue #21's plain client was fastest with 8 writers (1.37-1.48 s for 300 slice updates; 4 writers:
+    /// 1.62-2.14 s, 16: 2.12 s); `--floor-writers` sets another count.
+    nonisolated(unsafe) static var writers = 8
     /// The script, found from this file's place in the source tree (the runner is run from a checkout).
     static let scriptPath = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -92,6 +96,8 @@ struct IndependentFloor {
         else {
             throw RunError("the independent floor (\(scriptPath)) failed with status \(process.terminationStatus): \(text)")
         }
-        return Figures(sequentialMean: sequential, services: servicesTime, slices: slicesTime, updates: updatesTime)
+        return Figures(
+            sequentialMean: sequential, services: servicesTime, slices: slicesTime, updates: updatesTime,
+            updateCPU: values["updates_cpu_per_write"] ?? .nan)
     }
 }

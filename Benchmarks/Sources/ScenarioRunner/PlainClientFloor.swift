@@ -91,6 +91,7 @@ struct PlainClientFloor {
         results.add("independent: EndpointSlice creates", .seconds(independent.slices), target: nil)
         results.add("independent: sync floor", .seconds(independent.sync), target: nil)
         results.add("independent: node change floor", .seconds(independent.updates), target: nil)
+        results.addMilliseconds("independent: CPU per slice update (whole Python process)", independent.updateCPU * 1000, target: nil)
         results.addRatio("KubeClient / independent, sync", (servicesTime + slicesTime).seconds / independent.sync, target: nil)
         results.addRatio("KubeClient / independent, node change", updatesTime.seconds / independent.updates, target: nil)
     }

@@ -221,6 +221,7 @@ struct Scenario {
                 services: services, endpointsPerService: perService, updates: served, writeCost: arguments.writeCost)
             results.add("independent floor (python http.client, \(IndependentFloor.writers) writers): sync", .seconds(floor.sync), target: nil)
             results.add("independent floor: node change (\(served) slice updates)", .seconds(floor.updates), target: nil)
+            results.addMilliseconds("independent floor: its CPU per slice update (whole Python process)", floor.updateCPU * 1000, target: nil)
             if let syncCommitted, synced {
                 results.addRatio("sync / independent floor", syncCommitted.seconds / floor.sync, target: "<= 1.2")
             }

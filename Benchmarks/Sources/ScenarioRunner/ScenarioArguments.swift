@@ -81,8 +81,9 @@ struct ScenarioArguments {
             case "--floor": parsed.floor = true
             case "--memory": parsed.memory = true
             case "--stages": parsed.stages = true
+            case "--floor-writers": IndependentFloor.writers = max(1, try number(flag))
             case "--no-independent-floor": parsed.independentFloor = false
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --stages, --no-independent-floor, --memory")
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
