@@ -35,7 +35,7 @@ public struct WriteCostModel: Sendable, Equatable {
     /// sequential writer, 300 of them in 1.0 s with 8. The fit before (no `latencyPerKiB`, 147 µs per KiB
     /// shared) made 4 writers as fast as 8, which the real server is not. See BENCHMARKS.md, "Write cost model".
     public static let kubeAPIServer = WriteCostModel(
-        latency: .microseconds(1900), createCost: .microseconds(3250), modifyCost: .microseconds(1850),
+        latency: .microseconds(2250), createCost: .microseconds(3250), modifyCost: .microseconds(1850),
         costPerKiB: .microseconds(188), latencyPerKiB: .microseconds(1100))
 
     /// How long a write with `verb` (create, update, patch, delete, deletecollection) and a request body of
