@@ -94,3 +94,20 @@ import Testing
         }
     }
 }
+
+/// The watcher acts on the first reading, then on a new content only once two polls in a row saw it.
+@Suite struct SettledChangeTests {
+    @Test(
+        arguments: [
+            ("the first value at once", ["a"], ["a"]),
+            ("an unchanged value never again", ["a", "a", "a"], ["a"]),
+            ("a change once it held for two polls", ["a", "b", "b", "b"], ["a", "b"]),
+            ("a value seen once (a half-written file) is never taken", ["a", "half", "b", "b"], ["a", "b"]),
+            ("a flicker back to the taken value is nothing", ["a", "b", "a", "a"], ["a"]),
+            ("back to an earlier value, settled", ["a", "b", "b", "a", "a"], ["a", "b", "a"]),
+        ])
+    func actsOnSettledValues(_ description: String, polls: [String], taken: [String]) {
+        var changes = SettledChange<String>()
+        #expect(polls.compactMap { changes.observe($0) } == taken, "\(description)")
+    }
+}

@@ -9,8 +9,8 @@ public enum RemoteConfigReading: Sendable, Hashable {
 ///
 /// The file is polled by content, not by modification time: a ConfigMap or Secret volume swaps its `..data`
 /// symlink to a new folder, which can leave the path's own mtime, size and inode unchanged. A content is
-/// taken only once it has read the same at two polls in a row, so a file caught halfway through a
-/// non-atomic write (truncated, then written) is never taken for the new configuration.
+/// taken only once it has read the same at two polls in a row (`SettledChange`), so a file caught halfway
+/// through a non-atomic write (truncated, then written) is never taken for the new configuration.
 ///
 /// Use: the first reading decides startup (`.rejected`: refuse to start); then on each later `.loaded`
 /// apply the new list (diff by `RemoteSpec.name`), on `.rejected` keep the last good one and log a Warning.
@@ -30,17 +30,12 @@ public struct RemoteConfigWatcher: Sendable {
     public func readings() -> AsyncStream<RemoteConfigReading> {
         let (stream, continuation) = AsyncStream.makeStream(of: RemoteConfigReading.self)
         let task = Task { [path, interval] in
-            var taken = Snapshot(path: path)
-            continuation.yield(taken.reading(path: path))
-            var previous = taken
+            var changes = SettledChange<Snapshot>()
             while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { break }
-                let current = Snapshot(path: path)
-                if current == previous, current != taken {
-                    taken = current
-                    continuation.yield(current.reading(path: path))
+                if let snapshot = changes.observe(Snapshot(path: path)) {
+                    continuation.yield(snapshot.reading(path: path))
                 }
-                previous = current
+                do { try await Task.sleep(for: interval) } catch { break }
             }
             continuation.finish()
         }
@@ -49,7 +44,7 @@ public struct RemoteConfigWatcher: Sendable {
     }
 
     /// What one poll saw: the bytes, or why there were none.
-    private enum Snapshot: Equatable {
+    private enum Snapshot: Equatable, Sendable {
         case contents([UInt8])
         case unreadable(RemoteConfigError)
 
