@@ -5,7 +5,13 @@
 #   Fuzz/run.sh [seconds-per-target]
 #   FUZZ_TARGETS="models kubeconfig" Fuzz/run.sh 600     # a subset, longer
 #   FUZZ_WORK_DIR=/tmp/fuzz Fuzz/run.sh                  # keep the new inputs and reproducers there
+#   Fuzz/run.sh --build-only                              # build only (scripts/test does it with the network)
 set -euo pipefail
+build_only=false
+if [ "${1:-}" = "--build-only" ]; then
+  build_only=true
+  shift
+fi
 seconds="${1:-30}"
 targets=(${FUZZ_TARGETS:-models watch-stream kubeconfig service-account-key})
 cd "$(dirname "$0")"
@@ -25,6 +31,7 @@ fi
 rm -f "$build_log"
 bin="$("${build[@]}" --show-bin-path)"
 echo "fuzz: built in $((SECONDS - started)) s"
+"$build_only" && exit 0
 
 work="${FUZZ_WORK_DIR:-$(mktemp -d -t barrelman-fuzz.XXXXXX)}"
 failed=()

@@ -13,7 +13,10 @@ struct ParsedCommand: @unchecked Sendable {
     var command: any ParsableCommand
 }
 
-if let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
+// `barrelman check` takes the controller's flags and reads them with the controller's own parser (CheckRun).
+let checkCommandLine = CheckCommandLine.parse(arguments)
+
+if checkCommandLine == nil, let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
     .undefinedFlag(in: arguments, subcommands: ["demo", "help"], builtins: ["h", "help", "version"])
 {
     FileHandle.standardError.write(Data("barrelman: flag provided but not defined: \(undefined) (see barrelman -h)\n".utf8))
@@ -22,7 +25,8 @@ if let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.bo
 
 let parsed: ParsedCommand
 do {
-    parsed = ParsedCommand(command: try BarrelmanCommand.parseAsRoot(arguments))
+    parsed = ParsedCommand(
+        command: try checkCommandLine.map { CheckCommand(commandLine: try $0.get()) } ?? BarrelmanCommand.parseAsRoot(arguments))
 } catch {
     if BarrelmanCommand.exitCode(for: error) == .success {
         print(BarrelmanCommand.fullMessage(for: error))
@@ -44,6 +48,8 @@ let runner = Task {
         exit(0)
     } catch is CancellationError {
         exit(0)
+    } catch let failed as CheckFailed {
+        exit(failed.exitCode)
     } catch where BarrelmanCommand.exitCode(for: error) == .success {
         // `-h` and `help` arrive here as a request to print the help.
         print(BarrelmanCommand.fullMessage(for: error))

@@ -44,6 +44,10 @@ CURLcode bm_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value)
     return curl_easy_getinfo(handle, info, value);
 }
 
+CURLcode bm_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 CURLMcode bm_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }

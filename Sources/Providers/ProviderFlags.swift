@@ -1,5 +1,5 @@
 /// The command-line flags that select and configure the remote cluster's provider.
-public struct ProviderFlags: Sendable, Equatable {
+public struct ProviderFlags: Sendable, Hashable {
     /// `-remote-provider`: a registry name; nil chooses from the other flags.
     public var remoteProvider: String?
     /// `-remote-kubeconfig`: kubeconfig of the remote cluster.

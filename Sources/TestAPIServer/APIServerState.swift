@@ -11,29 +11,34 @@ public final class APIServerState: Sendable {
     public let configuration: StoreConfiguration
     /// Paces writes through the API when `configuration.writeCost` is set.
     let writeScheduler: WriteScheduler?
+    /// kube-controller-manager's EndpointSlice mirroring, when `configuration.endpointSliceMirroring` is on.
+    let mirroring: EndpointSliceMirroringController?
 
     public init(configuration: StoreConfiguration = StoreConfiguration()) {
         self.configuration = configuration
         self.writeScheduler = configuration.writeCost.map(WriteScheduler.init(model:))
+        self.mirroring = configuration.endpointSliceMirroring ? EndpointSliceMirroringController() : nil
         var state = StoreState(configuration: configuration)
         state.seedNamespaces()
         self.store = Mutex(state)
     }
 
     /// Runs `body` under the store's lock, then performs the side effects it deferred (finishing streams,
-    /// scheduling delayed namespace finalization) outside the lock.
+    /// scheduling delayed namespace finalization, queueing Endpoints for mirroring) outside the lock.
     func withStore<Result: Sendable>(_ body: (inout StoreState) throws(APIError) -> Result) throws(APIError) -> Result {
-        let (result, finishes, namespaces) = try store.withLock {
-            state throws(APIError) -> (Result, [Watcher.Continuation], [String]) in
+        let (result, finishes, namespaces, mirroringKeys) = try store.withLock {
+            state throws(APIError) -> (Result, [Watcher.Continuation], [String], [String]) in
             defer {
                 state.deferredFinishes = []
                 state.deferredNamespaceFinalizations = []
+                state.deferredMirroringKeys = []
             }
             let result = try body(&state)
-            return (result, state.deferredFinishes, state.deferredNamespaceFinalizations)
+            return (result, state.deferredFinishes, state.deferredNamespaceFinalizations, state.deferredMirroringKeys)
         }
         for continuation in finishes { continuation.finish() }
         for namespace in namespaces { scheduleNamespaceFinalization(namespace) }
+        if let mirroring, !mirroringKeys.isEmpty { mirroring.enqueue(mirroringKeys, state: self) }
         return result
     }
 
@@ -125,6 +130,9 @@ public final class APIServerState: Sendable {
 
     /// The resource version of the last write.
     public var resourceVersion: Int64 { (try? withStore { $0.resourceVersion }) ?? 0 }
+
+    /// Whether the EndpointSlice mirroring controller has nothing queued or in progress (true when it is off).
+    public var endpointSliceMirroringIsIdle: Bool { mirroring?.isIdle ?? true }
 
     /// Number of open watches.
     public var openWatchCount: Int { (try? withStore { $0.watchers.count }) ?? 0 }

@@ -59,6 +59,7 @@ struct CommandLineTests {
             (["-resync-period", "soon"], "resync-period"),
             (["-resync-period=5x"], "resync-period"),
             (["-nodeportsvc=maybe"], "nodeportsvc"),
+            (["-require-export=maybe"], "require-export"),
             (["-leader-elect=perhaps"], "leader-elect"),
             (["-endpoints-mode", "carrier-pigeon"], "endpoints-mode"),
             (["-sc-workers", "two"], "sc-workers"),
@@ -77,7 +78,7 @@ struct CommandLineTests {
         "-flag value, -flag=value and --flag value are all accepted",
         arguments: [
             ["-local-kubeconfig", "PATH", "-resync-period", "90s", "-nodeportsvc", "-v", "3"],
-            ["-local-kubeconfig=PATH", "-resync-period=1m", "-nodeportsvc=true", "-v=4"],
+            ["-local-kubeconfig=PATH", "-resync-period=1m", "-nodeportsvc=true", "-v=4", "-require-export"],
             ["--local-kubeconfig", "PATH", "--resync-period", "2h", "--nodeportsvc=false", "--sc-workers", "3"],
             ["-local-kubeconfig", "PATH", "-ignore-namespace", "-kube-system", "-ignore-namespace=monitoring"],
             ["-local-kubeconfig", "PATH", "-leader-elect=false", "-endpoints-mode", "both", "-listen-address", "127.0.0.1:0"],

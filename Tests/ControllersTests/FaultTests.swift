@@ -20,7 +20,8 @@ enum FaultTests {
     /// Runs barrelman with explicit clients and settings (for restricted credentials or captured logs).
     static func withBarrelman<T>(
         local: KubeClient, remote: KubeClient, settings: ControllerSettings, resync: Duration = .seconds(60),
-        logger: Logger = Logger(label: "barrelman"), nodes: TestNodeNetwork? = nil, reach: ReachSettings = ReachSettings(),
+        logger: Logger = Logger(label: "barrelman"), nodes: TestNodeNetwork? = nil,
+        reach: ReachSettings = FaultTests.patientProbes,
         _ body: () async throws -> T
     ) async throws -> T {
         // Without a network of the test's own, every node answers its probes.
@@ -43,6 +44,10 @@ enum FaultTests {
             throw error
         }
     }
+
+    /// Probing for tests that are not about it: the nodes answer on loopback, but a starved test process (the
+    /// whole suite runs at once) must not miss two 1 s probes in a row and take a node out mid-test.
+    static let patientProbes = ReachSettings(timeout: .seconds(5), failureThreshold: 3)
 
     static func settings(_ clusters: TwoClusters) -> ControllerSettings {
         ControllerSettings(allowedNamespaces: [clusters.namespace], remoteClusterName: "remote")

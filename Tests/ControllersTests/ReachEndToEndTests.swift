@@ -50,7 +50,7 @@ import Testing
         try await Self.withTwoServingNodes { clusters, nodes in
             try await clusters.createRemoteService("web")
             let all = nodes.map(\.address).sorted()
-            try await EndToEndTests.withBarrelman(clusters) {
+            try await EndToEndTests.withBarrelman(clusters, reach: ReachSettings()) {
                 try await expectEventually { try await Self.readyAddresses(clusters, "web") == all }
                 let failing = nodes[0]
                 clusters.nodes.fleet.set(failing.address, failure)
@@ -89,7 +89,7 @@ import Testing
             try #require(!nodes.isEmpty, "the remote needs a ready node")
             try await clusters.createRemoteService("web")
             let all = nodes.map(\.address).sorted()
-            try await EndToEndTests.withBarrelman(clusters) {
+            try await EndToEndTests.withBarrelman(clusters, reach: ReachSettings()) {
                 try await expectEventually { try await Self.readyAddresses(clusters, "web") == all }
                 for node in nodes { clusters.nodes.fleet.set(node.address, .refusing) }
                 func failOpenWarnings() async throws -> [Event] {
@@ -111,7 +111,7 @@ import Testing
             for node in nodes { clusters.nodes.fleet.setRefused(node.address, port: 10256, true) }
             try await clusters.createRemoteService("web")
             let all = nodes.map(\.address).sorted()
-            try await EndToEndTests.withBarrelman(clusters) {
+            try await EndToEndTests.withBarrelman(clusters, reach: ReachSettings()) {
                 try await expectEventually { try await Self.readyAddresses(clusters, "web") == all }
                 // Two silent rounds on the health port, then node ports by TCP.
                 try await Task.sleep(for: .seconds(3))
@@ -146,7 +146,7 @@ import Testing
                     },
                     ports: [EndpointSlicePort(name: "http", port: 8080, protocol: "TCP")]))
             let hosting = nodes.prefix(2).map(\.address).sorted()
-            try await EndToEndTests.withBarrelman(clusters) {
+            try await EndToEndTests.withBarrelman(clusters, reach: ReachSettings()) {
                 try await expectEventually { try await Self.readyAddresses(clusters, "lb") == hosting }
                 // kube-proxy on the first node says it holds no endpoint of the service; the node itself is fine.
                 clusters.nodes.fleet.setUnhealthy(nodes[0].address, port: Int(healthCheckNodePort), true)
@@ -165,7 +165,8 @@ import Testing
             var settings = FaultTests.settings(clusters)
             settings.nodesPerService = 1
             try await FaultTests.withBarrelman(
-                local: clusters.local, remote: clusters.remote, settings: settings, nodes: clusters.nodes
+                local: clusters.local, remote: clusters.remote, settings: settings, nodes: clusters.nodes,
+                reach: ReachSettings()
             ) {
                 try await expectEventually { try await Self.readyAddresses(clusters, "web").count == 1 }
                 let chosen = try await Self.readyAddresses(clusters, "web")

@@ -34,6 +34,15 @@ import Testing
         ("ClusterIP", changing { $0.spec.type = .clusterIP }),
         ("externalTrafficPolicy Local", changing { $0.spec.externalTrafficPolicy = "Local" }),
         ("annotated ignore", changing { $0.metadata.annotations[BarrelmanLabels.key] = BarrelmanLabels.ignore }),
+        ("exported", changing { $0.metadata.annotations[BarrelmanLabels.exportAnnotation] = "true" }),
+        ("export false", changing { $0.metadata.annotations[BarrelmanLabels.exportAnnotation] = "false" }),
+        (
+            "exported and annotated ignore",
+            changing {
+                $0.metadata.annotations[BarrelmanLabels.exportAnnotation] = "true"
+                $0.metadata.annotations[BarrelmanLabels.key] = BarrelmanLabels.ignore
+            }
+        ),
         ("no port with a node port", changing { $0.spec.ports = [ServicePort(name: "internal", port: 9090)] }),
         ("no namespace", changing { $0.metadata.namespace = nil }),
         ("in an ignored namespace", changing { $0.metadata.namespace = "kube-system" }),
@@ -44,6 +53,7 @@ import Testing
         ("defaults", Fixture.settings),
         ("NodePort mirrors", Fixture.with { $0.createNodePortServices = true }),
         ("no LoadBalancer mirroring", Fixture.with { $0.mirrorLoadBalancer = false }),
+        ("exports required", Fixture.with { $0.requireExport = true }),
     ]
 
     @Test(arguments: 0..<remotes.count, 0..<settings.count)
@@ -81,6 +91,16 @@ import Testing
                     externalTrafficPolicy: "Cluster"))
         #expect(projected.status == ServiceStatus())
         #expect(remoteServiceProjection(projected) == projected)
+    }
+
+    @Test func keepsTheExportAnnotationWhateverTheSettings() {
+        let exported = Self.changing {
+            $0.metadata.annotations[BarrelmanLabels.exportAnnotation] = "true"
+            $0.metadata.annotations[BarrelmanLabels.key] = BarrelmanLabels.ignore
+        }
+        #expect(
+            remoteServiceProjection(exported).metadata.annotations
+                == [BarrelmanLabels.exportAnnotation: "true", BarrelmanLabels.key: BarrelmanLabels.ignore])
     }
 
     /// Every planner case of `ServicePlannerTests`, planned from the projection, gives the same action.

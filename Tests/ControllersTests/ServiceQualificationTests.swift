@@ -39,6 +39,40 @@ import Testing
             description: "annotated something else", remote: Fixture.remote(annotations: ["tfw.io/barrelman": "true"]),
             qualifies: true),
         Case(
+            description: "unexported, exports not required", remote: Fixture.remote(), qualifies: true),
+        Case(
+            description: "unexported, exports required", remote: Fixture.remote(),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
+            description: "exported, exports required",
+            remote: Fixture.remote(annotations: ["barrelman.tfw.io/export": "true"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: true),
+        Case(
+            description: "export annotation not exactly true, exports required",
+            remote: Fixture.remote(annotations: ["barrelman.tfw.io/export": "True"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
+            description: "export false, exports required",
+            remote: Fixture.remote(annotations: ["barrelman.tfw.io/export": "false"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
+            description: "export false, exports not required",
+            remote: Fixture.remote(annotations: ["barrelman.tfw.io/export": "false"]), qualifies: true),
+        Case(
+            description: "exported but annotated ignore",
+            remote: Fixture.remote(annotations: ["barrelman.tfw.io/export": "true", "tfw.io/barrelman": "ignore"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
+            description: "exported but in an ignored namespace",
+            remote: Fixture.remote(namespace: "kube-system", annotations: ["barrelman.tfw.io/export": "true"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
+            description: "exported ClusterIP",
+            remote: Fixture.remote(
+                type: .clusterIP, ports: [ServicePort(name: "http", port: 80)],
+                annotations: ["barrelman.tfw.io/export": "true"]),
+            settings: Fixture.with { $0.requireExport = true }, qualifies: false),
+        Case(
             description: "no port has a nodePort",
             remote: Fixture.remote(ports: [ServicePort(name: "http", port: 80)]), qualifies: false),
         Case(description: "no ports at all", remote: Fixture.remote(ports: []), qualifies: false),

@@ -137,9 +137,12 @@ import Testing
                         spec: ServiceSpec(type: .nodePort, ports: [ServicePort(name: "http", port: 80)], selector: ["app": "x"])))
                 let settings = ControllerSettings(allowedNamespaces: [namespace], remoteClusterName: "remote")
                 try await FaultTests.withBarrelman(local: clusters.local, remote: clusters.remote, settings: settings) {
+                    // The remote's ready nodes, if it has any (a real remote may have none; then the slice is empty).
+                    let expected = try await EndToEndTests.expectedAddresses(clusters).ready
                     try await expectEventually {
-                        let slices = try? await clusters.local.list(EndpointSlice.self, namespace: namespace).items
-                        return slices?.contains { !$0.endpoints.isEmpty } == true
+                        let slices = (try? await clusters.local.list(EndpointSlice.self, namespace: namespace).items) ?? []
+                        let ready = slices.flatMap(\.endpoints).filter { $0.conditions.ready == true }.flatMap(\.addresses)
+                        return !slices.isEmpty && ready.sorted() == expected
                     }
                     let slices = try await clusters.local.list(EndpointSlice.self, namespace: namespace).items
                     for slice in slices {

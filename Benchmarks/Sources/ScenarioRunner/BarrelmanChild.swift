@@ -25,7 +25,7 @@ enum BarrelmanChild {
     /// Parent side: writes a kubeconfig per cluster (tokens stay off the command line) and starts barrelman
     /// with the flags an operator would use, bounded to the scenario's namespace.
     static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double?, burst: Int,
-        extraArguments: [String] = []
+        extraArguments: [String] = [], traceStages: Bool = false
     ) throws -> Process {
         let binary = binaryPath
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -48,6 +48,10 @@ enum BarrelmanChild {
         let log = logPath
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
+        if traceStages {
+            try? FileManager.default.removeItem(atPath: StageReport.path)
+            process.environment = ProcessInfo.processInfo.environment.merging(["BARRELMAN_STAGE_TRACE": StageReport.path]) { $1 }
+        }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         return process

@@ -77,8 +77,23 @@ struct PlainClientFloor {
             slice.endpoints[0].addresses = [newIP]
             _ = try await client.update(slice)
         }
-        results.add("node change floor: \(services) EndpointSlice updates", ContinuousClock.now - start, target: nil)
+        let updatesTime = ContinuousClock.now - start
+        results.add("node change floor: \(services) EndpointSlice updates", updatesTime, target: nil)
         await server.stop()
+
+        // The same writes from the independent client (Python), on a fresh server: what our client costs on top.
+        let independent = try await IndependentFloor.measure(
+            services: services, endpointsPerService: nodes, updates: services, writeCost: arguments.writeCost)
+        results.addMilliseconds(
+            "independent (python http.client): one writer, a service create (mean of 50)", independent.sequentialMean * 1000,
+            target: nil)
+        results.add("independent: \(services) service creates", .seconds(independent.services), target: nil)
+        results.add("independent: EndpointSlice creates", .seconds(independent.slices), target: nil)
+        results.add("independent: sync floor", .seconds(independent.sync), target: nil)
+        results.add("independent: node change floor", .seconds(independent.updates), target: nil)
+        results.addMilliseconds("independent: CPU per slice update (whole Python process)", independent.updateCPU * 1000, target: nil)
+        results.addRatio("KubeClient / independent, sync", (servicesTime + slicesTime).seconds / independent.sync, target: nil)
+        results.addRatio("KubeClient / independent, node change", updatesTime.seconds / independent.updates, target: nil)
     }
 
     static func chunks(nodes: Int) -> Int { max(1, (nodes + endpointsPerSlice - 1) / endpointsPerSlice) }

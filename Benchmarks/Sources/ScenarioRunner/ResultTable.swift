@@ -27,6 +27,10 @@ struct ResultTable {
         rows.append((metric, format(perSecond, "/s"), ""))
     }
 
+    mutating func addRatio(_ metric: String, _ ratio: Double, target: String?) {
+        rows.append((metric, format(ratio, "x"), target ?? ""))
+    }
+
     mutating func addCPU(_ metric: String, _ seconds: Double) {
         rows.append((metric, format(seconds, "s"), ""))
     }

@@ -64,6 +64,7 @@ struct Scenario {
         faults.resetCounts()
 
         let start = ContinuousClock.now
+        let syncWindowStart = StageReport.now()
         let barrelman = try startBarrelman(remoteServer: remoteServer, localServer: localServer, local: local, remote: remote)
         defer { barrelman.stop() }
 
@@ -77,6 +78,8 @@ struct Scenario {
         }
         if let exit = barrelman.exitReport { throw RunError(exit) }
         let syncTime = ContinuousClock.now - start
+        let syncWindowEnd = StageReport.now()
+        let syncCPU = barrelman.cpuSeconds - cpuBefore
         var peaks = [("first sync", barrelman.peakRSS)]
         // Convergence is the commit of the last write it needed; the 50 ms probe, which scans the whole local
         // state, sees it later (by up to a poll plus a scan: hundreds of ms at L).
@@ -84,7 +87,7 @@ struct Scenario {
             .compactMap { $0 }.max().map { $0 - start }
         results.add("first full sync (\(services) services + slices), last write committed", synced ? syncCommitted : nil, target: arguments.name == "S" ? "floor + 10% (--floor)" : arguments.name == "M" || arguments.name == "L" ? (arguments.nodesPerService > 0 ? (arguments.name == "M" ? "<= 40 s" : "<= 120 s") : nil) : nil)
         results.add("  seen by the 50 ms probe", synced ? syncTime : nil, target: nil)
-        results.addCPU("CPU during sync (\(barrelman.scope))", barrelman.cpuSeconds - cpuBefore)
+        results.addCPU("CPU during sync (\(barrelman.scope))", syncCPU)
         try await Task.sleep(for: .seconds(1))
         results.addCount("writes during sync (local, +1 s settle)", faults.writeCount(), expected: arguments.name == "S" ? "<= 650 (2 per service + namespaces)" : "2 per service + namespaces")
         for resource in ["namespaces", "services", "endpointslices", "events"] {
@@ -96,6 +99,8 @@ struct Scenario {
         let oldIP = RealisticNode.internalIP(0)
         let newIP = RealisticNode.internalIP(0, generation: 1)
         let served = probe.servicesReaching(oldIP, stale: "").reaching
+        let changeCPUBefore = barrelman.cpuSeconds
+        let changeWindowStart = StageReport.now()
         let changeStart = ContinuousClock.now
         try await setNodeIP(seeder, index: 0, ip: newIP)
         let reached = await waitUntil(timeout: .seconds(300), interval: .milliseconds(50)) {
@@ -103,11 +108,15 @@ struct Scenario {
             return reaching == served && !staleLeft
         }
         let changeSeen = ContinuousClock.now - changeStart
+        let changeWindowEnd = StageReport.now()
+        let changeCPU = barrelman.cpuSeconds - changeCPUBefore
+        let changeCommitted = localServer.state.lastCommitted("endpointslices").map { $0 - changeStart }
         results.add(
             "node IP change reaches the \(served) services it serves, last write committed",
-            reached ? localServer.state.lastCommitted("endpointslices").map { $0 - changeStart } : nil,
+            reached ? changeCommitted : nil,
             target: arguments.name == "S" ? "floor + 10% (--floor)" : arguments.nodesPerService > 0 ? "<= 1 s" : nil)
         results.add("  seen by the 50 ms probe", reached ? changeSeen : nil, target: nil)
+        results.addCPU("CPU during the node change (\(barrelman.scope))", changeCPU)
         try await Task.sleep(for: .seconds(1))
         results.addCount(
             "writes for the node change (+1 s settle)", faults.writeCount(),
@@ -200,6 +209,33 @@ struct Scenario {
         await barrelman.wait()
         await remoteServer.stop()
         await localServer.stop()
+
+        if arguments.stages {
+            StageReport.add(step: "sync", from: syncWindowStart, to: syncWindowEnd, cpuSeconds: syncCPU, to: &results)
+            StageReport.add(
+                step: "node change", from: changeWindowStart, to: changeWindowEnd, cpuSeconds: changeCPU, to: &results)
+        }
+        // The independent floor, in the same run: the same writes from a plain Python client on a fresh server.
+        if arguments.independentFloor {
+            let floor: IndependentFloor.Figures
+            do {
+                floor = try await IndependentFloor.measure(
+                    services: services, endpointsPerService: perService, updates: served, writeCost: arguments.writeCost)
+            } catch {
+                // barrelman's figures stand without it (a CI image without python3, say).
+                results.addCount("independent floor: not measured: \(error)", 0, expected: "")
+                return
+            }
+            results.add("independent floor (python http.client, \(IndependentFloor.writers) writers): sync", .seconds(floor.sync), target: nil)
+            results.add("independent floor: node change (\(served) slice updates)", .seconds(floor.updates), target: nil)
+            results.addMilliseconds("independent floor: its CPU per slice update (whole Python process)", floor.updateCPU * 1000, target: nil)
+            if let syncCommitted, synced {
+                results.addRatio("sync / independent floor", syncCommitted.seconds / floor.sync, target: "<= 1.2")
+            }
+            if let changeCommitted, reached {
+                results.addRatio("node change / independent floor", changeCommitted.seconds / floor.updates, target: "<= 1.2")
+            }
+        }
     }
 
     func startBarrelman(
@@ -212,7 +248,7 @@ struct Scenario {
             return .child(
                 try BarrelmanChild.spawn(
                     remote: endpoint(remoteServer), local: endpoint(localServer), namespace: namespace, qps: arguments.qps,
-                    burst: arguments.burst, extraArguments: arguments.barrelmanArguments))
+                    burst: arguments.burst, extraArguments: arguments.barrelmanArguments, traceStages: arguments.stages))
         }
         var quiet = Logger(label: "barrelman")
         quiet.logLevel = .error

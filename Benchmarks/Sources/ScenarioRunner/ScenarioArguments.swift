@@ -22,6 +22,10 @@ struct ScenarioArguments {
     var writeCost = true
     /// `--floor`: measure a plain client writing barrelman's objects instead of running barrelman.
     var floor = false
+    /// `--stages`: the child records where each write's time goes (`StageReport`).
+    var stages = false
+    /// `--no-independent-floor`: skip the Python plain-client floor the scenario otherwise measures after barrelman.
+    var independentFloor = true
     /// `--memory`: the heap each of barrelman's caches holds at the scenario's size (`MemoryBreakdown`).
     var memory = false
 
@@ -76,7 +80,10 @@ struct ScenarioArguments {
             case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
             case "--floor": parsed.floor = true
             case "--memory": parsed.memory = true
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --memory")
+            case "--stages": parsed.stages = true
+            case "--floor-writers": IndependentFloor.writers = max(1, try number(flag))
+            case "--no-independent-floor": parsed.independentFloor = false
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }

@@ -27,7 +27,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
               barrelman -local-kubeconfig local.yaml -remote-kubeconfig remote.yaml
             """,
         version: version,
-        subcommands: [DemoCommand.self])
+        subcommands: [DemoCommand.self, CheckCommand.self])
 
     @OptionGroup(title: "Local cluster (where services and endpoints are managed)") var local: LocalClusterOptions
     @OptionGroup(title: "Remote cluster (whose nodes and services are watched)") var remote: RemoteClusterOptions
@@ -63,6 +63,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
         [
             ("nodeportsvc", controllers.nodePortServices), ("mirror-loadbalancer", controllers.mirrorLoadBalancer),
             ("gke-use-private-endpoint", remote.gkeUsePrivateEndpoint), ("dry-run", operations.dryRun),
+            ("require-export", controllers.requireExport),
         ]
     }
 
@@ -77,6 +78,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
         settings.allowedNamespaces = Set(controllers.namespace)
         settings.createNodePortServices = GoBool.parse(controllers.nodePortServices) ?? false
         settings.mirrorLoadBalancer = GoBool.parse(controllers.mirrorLoadBalancer) ?? true
+        settings.requireExport = GoBool.parse(controllers.requireExport) ?? false
         guard let mode = EndpointsMode.allCases.first(where: { $0.rawValue.lowercased() == controllers.endpointsMode.lowercased() })
         else {
             throw ValidationError("-endpoints-mode \(controllers.endpointsMode): use endpointslices, endpoints or both")

@@ -72,6 +72,10 @@ struct ControllerOptions: ParsableArguments {
         help: "Remote nodes per service's endpoints, spread over zones and chosen by rendezvous hashing (0: every eligible node).")
     var nodesPerService: Int = 0
     @Option(
+        name: goFlag("require-export"),
+        help: "Mirror only remote services annotated barrelman.tfw.io/export=true, an explicit export (boolean).")
+    var requireExport: String = "false"
+    @Option(
         name: goFlag("remote-cluster-id"),
         help: "Identity of the remote cluster written on every local object; decides what this instance owns (default: the provider's, e.g. gke/PROJECT/ZONE/NAME or kubeconfig/SERVER-URL).")
     var remoteClusterID: String?
@@ -101,7 +105,7 @@ struct OperationOptions: ParsableArguments {
 /// Flags of the original barrelman whose names and values are the compatibility contract, and the rest.
 enum FlagNames {
     static let booleans: Set<String> = [
-        "nodeportsvc", "mirror-loadbalancer", "gke-use-private-endpoint", "leader-elect", "dry-run",
+        "nodeportsvc", "mirror-loadbalancer", "gke-use-private-endpoint", "leader-elect", "dry-run", "require-export",
     ]
     static let values: Set<String> = Set([
         "local-kubeconfig", "local-context", "remote-provider", "remote-kubeconfig", "remote-context", "remote-project",

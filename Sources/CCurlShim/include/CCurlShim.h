@@ -18,6 +18,7 @@ CURLcode bm_easy_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback c
 CURLcode bm_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode bm_easy_getinfo_ptr(CURL *handle, CURLINFO info, void **value);
 CURLcode bm_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value);
+CURLcode bm_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 
 CURLMcode bm_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 

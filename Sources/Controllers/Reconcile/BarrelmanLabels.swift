@@ -13,6 +13,12 @@ public enum BarrelmanLabels {
     /// Label value on Endpoints barrelman wrote.
     public static let endpointsWritten = "true"
 
+    /// Remote service annotation that exports it: with `-require-export`, only services carrying it with
+    /// `exportValue` are mirrored (as an MCS ServiceExport).
+    public static let exportAnnotation = "barrelman.tfw.io/export"
+    /// The `export` value that exports a service; anything else does not.
+    public static let exportValue = "true"
+
     /// Annotation on every object barrelman writes: the identity of the remote cluster it serves (see
     /// `Ownership`). On a service labelled `true` by a person, it names the instance that serves it.
     public static let remoteClusterAnnotation = "barrelman.tfw.io/remote-cluster"

@@ -5,12 +5,17 @@ import KubeAPI
 /// `externalTrafficPolicy: Local` routing and Events read. Labels, selector, cluster IPs, IP families,
 /// target ports, status and the other annotations are dropped: at 10,000 remote services that halves the cache.
 ///
-/// Kept: name, namespace, uid, resourceVersion (relists compare it), the `tfw.io/barrelman` annotation, the
-/// type, each port's name, protocol, port and node port, `externalTrafficPolicy` and `healthCheckNodePort`. A controller that starts
-/// reading another remote field must add it here (`RemoteServiceProjectionTests` pins the decisions).
+/// Kept: name, namespace, uid, resourceVersion (relists compare it), the `tfw.io/barrelman` and
+/// `barrelman.tfw.io/export` annotations (the latter whatever `-require-export` is: the projection does not know
+/// it), the type, each port's name, protocol, port and node port, `externalTrafficPolicy` and
+/// `healthCheckNodePort`. A controller that starts reading another remote field must add it here
+/// (`RemoteServiceProjectionTests` pins the decisions).
 public func remoteServiceProjection(_ remote: Service) -> Service {
     var annotations: [String: String] = [:]
     if let mark = remote.metadata.annotations[BarrelmanLabels.key] { annotations[BarrelmanLabels.key] = mark }
+    if let export = remote.metadata.annotations[BarrelmanLabels.exportAnnotation] {
+        annotations[BarrelmanLabels.exportAnnotation] = export
+    }
     return Service(
         metadata: ObjectMeta(
             name: remote.metadata.name, namespace: remote.metadata.namespace, uid: remote.metadata.uid,

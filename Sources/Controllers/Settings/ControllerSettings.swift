@@ -45,6 +45,9 @@ public struct ControllerSettings: Sendable, Hashable {
     /// `-nodes-per-service`: how many nodes each service's endpoints hold (`NodeSubset`); 0 means every eligible node.
     /// Services with `externalTrafficPolicy: Local` keep their own nodes (those running their pods).
     public var nodesPerService: Int = 0
+    /// `-require-export`: only remote services annotated `barrelman.tfw.io/export: "true"` are mirrored, an
+    /// explicit export as in the Multi-Cluster Services API (the trust boundary when remotes belong to other teams).
+    public var requireExport: Bool = false
     /// The remote cluster's display name, for messages.
     public var remoteClusterName: String
     /// The remote cluster's identity, stable and unique per remote (`RemoteClusterProvider.clusterIdentity`):

@@ -54,11 +54,16 @@ extension KubeClient {
                     throw .transport(.cancelled)
                 }
             }
+            let buildStart = StageTrace.isOn ? StageTrace.now() : 0
             let request = try await makeRequest(call)
+            let buildEnd = StageTrace.isOn ? StageTrace.now() : 0
             let started = ContinuousClock.now
             let response: Response
             do {
                 response = try await send(request)
+                if StageTrace.isOn, let timing = (response as? HTTPResponse)?.timing {
+                    StageTrace.call(call, status: response.status, start: buildStart, built: buildEnd, timing: timing)
+                }
             } catch {
                 report(call, code: nil, since: started)
                 logger.debug("\(call.verb) \(call.path) failed: \(error)")

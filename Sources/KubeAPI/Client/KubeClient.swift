@@ -145,10 +145,17 @@ public final class KubeClient: Sendable {
     // MARK: encoding and decoding
 
     private func encodeObject<R: KubeResource>(_ object: R) -> [UInt8] {
-        JSONDocument.encode(object)
+        guard StageTrace.isOn else { return JSONDocument.encode(object) }
+        let start = StageTrace.now()
+        defer { StageTrace.write(["encode", R.resourceType.description, String(start), String(StageTrace.now() - start)]) }
+        return JSONDocument.encode(object)
     }
 
     func decode<T: JSONDecodable>(_ type: T.Type, from response: HTTPResponse, what: String) throws(KubeError) -> T {
+        let start = StageTrace.isOn ? StageTrace.now() : 0
+        defer {
+            if StageTrace.isOn { StageTrace.write(["decode", what, String(start), String(StageTrace.now() - start)]) }
+        }
         do {
             return try JSONDocument.decode(T.self, from: response.body)
         } catch {

@@ -45,6 +45,12 @@ public struct WatchStream<Object: KubeResource>: AsyncSequence, Sendable {
         }
 
         private static func decode(_ frame: ArraySlice<UInt8>) throws(KubeError) -> Element {
+            let start = StageTrace.isOn ? StageTrace.now() : 0
+            defer {
+                if StageTrace.isOn {
+                    StageTrace.write(["watchdecode", Object.resourceType.description, String(start), String(StageTrace.now() - start)])
+                }
+            }
             let result: Result<Element, JSONDecodingError> = frame.withUnsafeBytes { bytes in
                 Result { () throws(JSONDecodingError) in try JSONDocument.decode(Element.self, from: bytes) }
             }

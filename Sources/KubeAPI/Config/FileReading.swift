@@ -6,9 +6,11 @@ import Darwin
 
 /// Small POSIX file helpers whose failures carry the system's reason ("No such file or directory"), which
 /// Foundation's file APIs bury in nested errors.
-enum FileReading {
+package enum FileReading {
     /// The whole file. `makeError` turns the system's reason into the caller's error.
-    static func bytes(atPath path: String, _ makeError: (String) -> ConfigError) throws(ConfigError) -> [UInt8] {
+    package static func bytes<Failure: Error>(
+        atPath path: String, _ makeError: (String) -> Failure
+    ) throws(Failure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw makeError(lastReason()) }
         defer { close(descriptor) }

@@ -2,8 +2,8 @@
 /// into `interface{}` with go-yaml v2 and re-encodes that as JSON; so a scalar's type is go-yaml v2's answer, with
 /// its YAML 1.1 habits (`yes` and `n` are booleans, `0x1F` and `1_000` integers), not the YAML 1.2 core schema.
 /// This is a port of go-yaml v2's `resolve` and of the bits of its decoder around it (`prepare`, `!!binary`).
-enum GoYAMLScalar {
-    enum Value: Equatable {
+package enum GoYAMLScalar {
+    package enum Value: Equatable {
         case null
         case bool(Bool)
         case int(Int64)

@@ -1,22 +1,22 @@
 /// One value of a kubeconfig as kubectl holds it after sigs.k8s.io/yaml turned the YAML into JSON: tags applied,
 /// anchors and merge keys expanded, keys made strings. `line` points back into the file for errors.
-struct KubeconfigValue {
-    enum Content {
+package struct KubeconfigValue {
+    package enum Content {
         case scalar(GoYAMLScalar.Value)
         case list([KubeconfigValue])
         case mapping([String: KubeconfigValue])
     }
 
-    var content: Content
-    var line: Int?
+    package var content: Content
+    package var line: Int?
 
-    var isNull: Bool {
+    package var isNull: Bool {
         if case .scalar(.null) = content { return true }
         return false
     }
 
     /// How errors name what was found instead of what a field needs.
-    var kindDescription: String {
+    package var kindDescription: String {
         switch content {
         case .scalar(.null): "null"
         case .scalar(.bool): "true or false"

@@ -8,13 +8,18 @@ typealias YAMLNode = Yams.Node
 /// YAML 1.1 form (`GoYAMLScalar`), anchors and `<<` merge keys are expanded (a later key overrides an earlier one,
 /// merged or not), keys become strings, and what JSON cannot hold (`.inf`, a null key) is refused.
 /// Failures name the value's path and line, never the value (values may be tokens).
-struct KubeconfigYAMLReader {
-    struct Failure: Error {
-        var detail: String
+/// Other files read with kubectl's rules (`-remote-config`) use it too, with their own `refusal` remark.
+package struct KubeconfigYAMLReader {
+    package struct Failure: Error {
+        package var detail: String
     }
 
-    /// The document's root, or nil for an empty file.
-    static func read(_ text: String) throws(Failure) -> KubeconfigValue? {
+    /// What every refusal ends with: who else refuses the file.
+    package static let kubectlRefusal = "kubectl refuses the file too"
+
+    /// The document's root, or nil for an empty file. `refusal` ends the messages of what the YAML holds but
+    /// JSON cannot (nil: nothing).
+    package static func read(_ text: String, refusal: String? = kubectlRefusal) throws(Failure) -> KubeconfigValue? {
         let parser: Parser
         let root: YAMLNode?
         do {
@@ -26,20 +31,22 @@ struct KubeconfigYAMLReader {
         // Anchors are weakly held by nodes and owned by the parser, which must outlive the conversion.
         defer { withExtendedLifetime(parser) {} }
         guard let root else { return nil }
-        var reader = KubeconfigYAMLReader(source: SourceText(text))
+        var reader = KubeconfigYAMLReader(source: SourceText(text), refusal: refusal)
         return try reader.value(root, at: "")
     }
 
     // MARK: conversion
 
     private let source: SourceText
+    private let refusal: String?
     private var seenAnchors: Set<ObjectIdentifier> = []
     private var decodeCount = 0
     private var aliasCount = 0
     private var aliasDepth = 0
 
-    private init(source: SourceText) {
+    private init(source: SourceText, refusal: String?) {
         self.source = source
+        self.refusal = refusal
     }
 
     private mutating func value(_ node: YAMLNode, at path: String) throws(Failure) -> KubeconfigValue {
@@ -160,7 +167,7 @@ struct KubeconfigYAMLReader {
             Double(aliasCount) / Double(decodeCount) > Self.allowedAliasRatio(decodeCount)
         {
             if viaAlias { aliasDepth -= 1 }
-            throw Failure(detail: "the document contains excessive aliasing; kubectl refuses the file too")
+            throw Failure(detail: "the document contains excessive aliasing" + (refusal.map { "; \($0)" } ?? ""))
         }
         return viaAlias
     }
@@ -193,11 +200,11 @@ struct KubeconfigYAMLReader {
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    /// Everything refused here is refused by kubectl too, for the whole file.
+    /// Everything refused here is refused by kubectl too, for the whole file (`refusal` says so).
     private func failure(at path: String, _ line: Int?, _ detail: String) -> Failure {
         let place = path.isEmpty ? "the document" : path
         let lineText = line.map { " (line \($0))" } ?? ""
-        return Failure(detail: "\(place) \(detail)\(lineText); kubectl refuses the file too")
+        return Failure(detail: "\(place) \(detail)\(lineText)" + (refusal.map { "; \($0)" } ?? ""))
     }
 
     /// Yams' own description quotes the offending line, which may hold a token: only position and problem pass.

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Where relative paths in kubeconfigs point: the folder of the file that mentions them, as kubectl does.
-enum PathResolution {
+package enum PathResolution {
     /// `path` made absolute against `folder`, with `~/` expanded against `home`.
-    static func resolve(_ path: String, against folder: String, home: String? = nil) -> String {
+    package static func resolve(_ path: String, against folder: String, home: String? = nil) -> String {
         if path.hasPrefix("/") { return path }
         if path == "~" || path.hasPrefix("~/"), let home = home ?? homeDirectory() {
             return home + path.dropFirst()
@@ -14,16 +14,16 @@ enum PathResolution {
     }
 
     /// A path given on the command line or in KUBECONFIG: relative to the working directory.
-    static func absolute(_ path: String, home: String?) -> String {
+    package static func absolute(_ path: String, home: String?) -> String {
         resolve(path, against: FileManager.default.currentDirectoryPath, home: home)
     }
 
-    static func folder(of path: String) -> String {
+    package static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return FileManager.default.currentDirectoryPath }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    static func homeDirectory() -> String? {
+    package static func homeDirectory() -> String? {
         let home = NSHomeDirectory()
         return home.isEmpty ? nil : home
     }

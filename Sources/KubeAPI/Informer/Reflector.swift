@@ -336,7 +336,13 @@ final class Reflector<Object: KubeResource>: Sendable {
                             }
                             progress.stats.events += 1
                         }
+                        let applyStart = StageTrace.isOn ? StageTrace.now() : 0
                         sink.apply(event.map(sink.prepare))
+                        if StageTrace.isOn {
+                            StageTrace.write([
+                                "watchapply", Object.resourceType.description, String(applyStart), String(StageTrace.now() - applyStart),
+                            ])
+                        }
                     }
                 case .bookmark(let version, _):
                     eventCount += 1

@@ -40,14 +40,20 @@ public enum JSONDocument {
     public static func encode(_ value: some JSONEncodable) -> [UInt8] {
         let tree = makeTree(value.toJSON())
         defer { json_decref(tree) }
-        let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY)
-        let size = json_dumpb(tree, nil, 0, flags)
-        guard size > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            initialized = buffer.baseAddress.map {
-                json_dumpb(tree, UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self), size, flags)
-            } ?? 0
+        // One pass, appending as jansson writes: `json_dumpb` would need a second pass to learn the size first,
+        // and serialising is most of an encode (a 16 KB EndpointSlice per node change write).
+        var bytes: [UInt8] = []
+        _ = withUnsafeMutablePointer(to: &bytes) { output in
+            json_dump_callback(tree, { chunk, size, context in
+                guard let chunk, let context else { return -1 }
+                let output = context.assumingMemoryBound(to: [UInt8].self)
+                chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
+                    output.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                }
+                return 0
+            }, output, Int(JSON_COMPACT | JSON_ENCODE_ANY))
         }
+        return bytes
     }
 
     public static func encodeString(_ value: some JSONEncodable) -> String {

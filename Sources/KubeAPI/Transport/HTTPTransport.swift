@@ -31,6 +31,7 @@ public final class HTTPTransport: Sendable {
     /// Whole response. Throws TransportError only when no HTTP response was received.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         let (loop, transfer) = try prepare(request)
+        if StageTrace.isOn { transfer.timing = TransferTiming(submitted: StageTrace.now()) }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 transfer.expectWholeResponse(continuation)
@@ -39,7 +40,9 @@ public final class HTTPTransport: Sendable {
         } onCancel: {
             loop.cancel(transfer)
         }
-        return try logged(result, request).get()
+        var response = try logged(result, request).get()
+        if response.timing != nil { response.timing?.resumed = StageTrace.now() }
+        return response
     }
 
     /// Returns once status and headers arrived; body streams as chunks arrive. Cancelling the consuming

@@ -77,6 +77,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Where the transfer's time went; only while `StageTrace.isOn`.
+    public var timing: TransferTiming?
 
     public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
         self.status = status

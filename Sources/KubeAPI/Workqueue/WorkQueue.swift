@@ -236,7 +236,20 @@ public final class WorkQueue<Key: Hashable & Sendable>: Sendable {
 
     // MARK: effects
 
+    /// Time in the queue and in the worker, for the write-speed benchmark.
+    private func traceStages(_ effects: WorkQueueEffects<Key>) {
+        let now = StageTrace.now()
+        for metric in effects.metrics {
+            switch metric {
+            case .queuedFor(let duration): StageTrace.write(["queued", name, String(now), String(duration.nanoseconds)])
+            case .processed(let duration): StageTrace.write(["processed", name, String(now), String(duration.nanoseconds)])
+            default: break
+            }
+        }
+    }
+
     private func apply(_ effects: WorkQueueEffects<Key>) {
+        if StageTrace.isOn { traceStages(effects) }
         if let metrics {
             for metric in effects.metrics {
                 switch metric {

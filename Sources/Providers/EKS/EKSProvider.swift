@@ -4,7 +4,7 @@ import KubeAPI
 /// An EKS cluster found through the EKS API (`-eks-cluster-name`, `-eks-region`), authenticated with tokens
 /// made from AWS credentials as aws-iam-authenticator makes them: no exec plugin, no AWS CLI.
 public struct EKSProvider: RemoteClusterProvider {
-    static let providerName = "eks"
+    package static let providerName = "eks"
 
     public var name: String { Self.providerName }
     public let clusterName: String

@@ -4,7 +4,7 @@ import KubeAPI
 /// A GKE cluster found through the Container API (`-remote-project`, `-remote-zone`, `-remote-cluster-name`),
 /// authenticated with a Google access token from a service-account key or the metadata server.
 public struct GKEProvider: RemoteClusterProvider {
-    static let providerName = "gke"
+    package static let providerName = "gke"
 
     public var name: String { Self.providerName }
     public let project: String

@@ -5,7 +5,7 @@ import Logging
 /// A remote cluster from a kubeconfig file (`-remote-kubeconfig`, `-remote-context`), with every auth method
 /// the kubeconfig loader supports (tokens, client certificates, exec plugins such as gke-gcloud-auth-plugin).
 public struct KubeconfigProvider: RemoteClusterProvider {
-    static let providerName = "kubeconfig"
+    package static let providerName = "kubeconfig"
 
     public var name: String { Self.providerName }
     /// The context name, or `current-context` when none was given.

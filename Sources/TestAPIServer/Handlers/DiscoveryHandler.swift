@@ -54,7 +54,7 @@ enum DiscoveryHandler {
             return Responses.json(
                 200,
                 ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(groupVersion), "resources": .array(resources)])
-        case .resource, .notFound:
+        case .resource, .selfSubjectAccessReviews, .notFound:
             return Responses.error(.pathNotFound)
         }
     }

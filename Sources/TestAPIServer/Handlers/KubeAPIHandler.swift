@@ -10,12 +10,16 @@ public struct KubeAPIHandler: ServerRequestHandler {
     public func handle(_ request: ServerRequest) async -> ServerResponse {
         let route = Route.parse(request.path)
         switch route {
-        case .health, .version:
+        case .health:
+            return DiscoveryHandler.respond(route)
+        case .version where !request.presentsCredentials:
+            // Anonymous requests may read /version (system:public-info-viewer); a refused credential gets 401.
             return DiscoveryHandler.respond(route)
         default:
             break
         }
         guard let user = state.authenticator.authenticate(request) else { return Responses.error(.unauthorized) }
+        if case .selfSubjectAccessReviews = route { return SelfSubjectAccessReviews.respond(request, user: user) }
         var response = await handleAuthenticated(request, user: user, route: route)
         if state.configuration.priorityAndFairness {
             // kube-apiserver's APF filter runs right after authentication and labels every response it classified.

@@ -9,6 +9,8 @@ enum Route: Sendable, Equatable {
     /// `/api/v1` or `/apis/{group}/{version}`
     case resourceList(group: String, version: String)
     case resource(ResourceTarget)
+    /// `/apis/authorization.k8s.io/v1/selfsubjectaccessreviews`: a question to the authorizer, never stored.
+    case selfSubjectAccessReviews
     case notFound
 
     static func parse(_ path: String) -> Route {
@@ -23,6 +25,7 @@ enum Route: Sendable, Equatable {
         case "apis":
             if segments.count == 1 { return .groupList }
             guard segments.count >= 3 else { return .notFound }
+            if segments.dropFirst().elementsEqual(SelfSubjectAccessReviews.pathSegments) { return .selfSubjectAccessReviews }
             return parseResource(group: segments[1], version: segments[2], Array(segments.dropFirst(3)))
         default:
             return .notFound

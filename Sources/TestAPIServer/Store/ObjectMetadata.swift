@@ -47,7 +47,9 @@ enum NameGenerator {
     /// kube's `utilrand.String` alphabet: no vowels, no confusable characters.
     private static let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
 
-    static func suffix() -> String {
-        String((0..<5).map { _ in alphabet.randomElement() ?? "x" })
+    /// kube's SimpleNameGenerator: the base cut to 58 characters, then 5 random ones, so a generated name
+    /// fits in 63 whatever the base.
+    static func generate(base: String) -> String {
+        String(base.prefix(58)) + String((0..<5).map { _ in alphabet.randomElement() ?? "x" })
     }
 }

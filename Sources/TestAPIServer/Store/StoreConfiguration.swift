@@ -22,6 +22,10 @@ public struct StoreConfiguration: Sendable {
     /// `APIServerState` calls of tests take none). Nil applies writes as fast as the server can, for tests that
     /// need raw speed.
     public var writeCost: WriteCostModel? = .kubeAPIServer
+    /// Whether kube-controller-manager's EndpointSlice mirroring runs, as on every real control plane: Endpoints
+    /// without `endpointslice.kubernetes.io/skip-mirror: "true"` of selector-less Services get slices managed by
+    /// `endpointslicemirroring-controller.k8s.io` (`EndpointSliceMirroring`).
+    public var endpointSliceMirroring = true
     /// Namespaces that exist from the start, as in a fresh cluster.
     public var initialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
 

@@ -28,7 +28,7 @@ extension StoreState {
         {
             // kube retries name generation on collision a few times before giving up.
             for _ in 0..<8 {
-                name = generateName + NameGenerator.suffix()
+                name = NameGenerator.generate(base: generateName)
                 if self.object(resource, key: StorageKey.make(namespace: namespace, name: name)) == nil { break }
             }
             object[path: ["metadata", "name"]] = .string(name)
@@ -69,6 +69,9 @@ extension StoreState {
             try prepareServiceForCreate(&object)
         case .endpointSlices:
             try EndpointSliceValidation.validate(object)
+        case .endpoints:
+            EndpointsValidation.applyDefaults(&object)
+            try EndpointsValidation.validate(object)
         default:
             break
         }

@@ -32,6 +32,9 @@ extension StoreState {
             case .services: try prepareServiceForUpdate(&updated, old: old)
             case .namespaces: updated["spec"] = old["spec"]  // spec.finalizers change only through /finalize
             case .endpointSlices: try EndpointSliceValidation.validate(updated, old: old)
+            case .endpoints:
+                EndpointsValidation.applyDefaults(&updated)
+                try EndpointsValidation.validate(updated)
             default: break
             }
             if resource.tracksGeneration && Self.specChanged(old, updated) {

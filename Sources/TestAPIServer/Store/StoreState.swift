@@ -17,6 +17,8 @@ struct StoreState {
     /// Side effects to run after the lock is released (finishing streams, scheduling namespace finalization).
     var deferredFinishes: [Watcher.Continuation] = []
     var deferredNamespaceFinalizations: [String] = []
+    /// Endpoints names the mirroring controller is to sync once the lock is released.
+    var deferredMirroringKeys: [String] = []
     /// When each resource's last write was committed: benchmarks time convergence by it, not by polling.
     var lastCommitted: [ResourceKind: ContinuousClock.Instant] = [:]
 
@@ -114,6 +116,9 @@ struct StoreState {
         }
         for watcher in watchers.values where watcher.resource == event.resource {
             if let (type, object) = watcher.translate(event) { watcher.send(type, object) }
+        }
+        if configuration.endpointSliceMirroring {
+            deferredMirroringKeys += EndpointSliceMirroringController.keys(for: event)
         }
     }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// EndpointSlices' validation, as kube-apiserver's discovery validation does it, with its limits and messages:
 /// at most 1000 endpoints and 100 ports, 1-100 addresses per endpoint of the slice's addressType and outside
 /// the special ranges, unique DNS-label port names, a supported protocol, and an immutable addressType.
@@ -48,13 +42,12 @@ enum EndpointSliceValidation {
                 let addressPath = "\(path)[\(position)]"
                 switch addressType {
                 case "IPv4", "IPv6":
-                    let family: Int32 = addressType == "IPv4" ? AF_INET : AF_INET6
                     // Go parses ::ffff:a.b.c.d as IPv4, so kube refuses it as an IPv6 address.
-                    guard let bytes = parse(address, family: family), !isIPv4Mapped(bytes) else {
+                    guard let ip = IPAddressText(address), ip.isIPv4 == (addressType == "IPv4"), !ip.wasIPv4Mapped else {
                         errors.append(.invalid(addressPath, .string(address), "must be a valid \(addressType) address"))
                         continue
                     }
-                    if let problem = specialRange(bytes, address: address) {
+                    if let problem = ip.specialRangeProblem(text: address) {
                         errors.append(.invalid(addressPath, .string(address), problem))
                     }
                 default:
@@ -85,35 +78,5 @@ enum EndpointSliceValidation {
             }
         }
         return errors
-    }
-
-    /// The address's bytes when it parses as `family`.
-    private static func parse(_ address: String, family: Int32) -> [UInt8]? {
-        var buffer = (UInt64(0), UInt64(0))
-        let ok = address.withCString { text in
-            withUnsafeMutableBytes(of: &buffer) { inet_pton(family, text, $0.baseAddress) == 1 }
-        }
-        guard ok else { return nil }
-        return withUnsafeBytes(of: &buffer) { Array($0.prefix(family == AF_INET ? 4 : 16)) }
-    }
-
-    private static func isIPv4Mapped(_ bytes: [UInt8]) -> Bool {
-        bytes.count == 16 && bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff
-    }
-
-    /// kube's ValidateNonSpecialIP message for an address in a range endpoints may not use; nil when allowed.
-    private static func specialRange(_ bytes: [UInt8], address: String) -> String? {
-        let v4 = bytes.count == 4
-        if bytes.allSatisfy({ $0 == 0 }) { return "may not be unspecified (\(address))" }
-        if v4 ? bytes[0] == 127 : (bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1) {
-            return "may not be in the loopback range (127.0.0.0/8, ::1/128)"
-        }
-        if v4 ? (bytes[0] == 169 && bytes[1] == 254) : (bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80) {
-            return "may not be in the link-local range (169.254.0.0/16, fe80::/10)"
-        }
-        if v4 ? (bytes[0] == 224 && bytes[1] == 0 && bytes[2] == 0) : (bytes[0] == 0xff && bytes[1] & 0x0f == 0x02) {
-            return "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"
-        }
-        return nil
     }
 }

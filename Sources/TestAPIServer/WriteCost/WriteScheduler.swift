@@ -2,7 +2,7 @@ import Synchronization
 
 /// Gives every write its place on one timeline shared by all writers, as `WriteCostModel` describes: the write
 /// is applied (gets its resourceVersion and reaches watches) when its time in the shared stage ends, and
-/// answered `latency` after that. Waiting is `Task.sleep` in the request's task, never a blocked thread or event loop.
+/// answered its unshared latency after that. Waiting is `Task.sleep` in the request's task, never a blocked thread or event loop.
 ///
 /// Writes are applied in the order they arrived even when their timers fire out of order, so resourceVersions
 /// and watch events follow arrival order as they would behind etcd's single commit log.
@@ -36,7 +36,7 @@ final class WriteScheduler: Sendable {
     /// that a caller counting the request just before knows that every counted write has its place.
     func reserve(verb: String, bodyBytes: Int) -> Reservation {
         let cost = model.sharedCost(verb: verb, bodyBytes: bodyBytes)
-        let latency = model.latency
+        let latency = model.unsharedLatency(bodyBytes: bodyBytes)
         return state.withLock { state in
             let start = max(ContinuousClock.now, state.sharedStageFreeAt)
             let applyAt = start + cost

@@ -16,8 +16,9 @@ struct TemporaryDirectory {
 }
 
 extension TestAPIServer {
-    /// Writes a kubeconfig for this server (admin token, CA as certificate-authority-data) and returns its path.
-    func writeKubeconfig(named name: String, in directory: TemporaryDirectory) throws -> String {
+    /// Writes a kubeconfig for this server (the admin's token unless given, CA as certificate-authority-data)
+    /// and returns its path.
+    func writeKubeconfig(named name: String, in directory: TemporaryDirectory, token: String? = nil) throws -> String {
         let caData = Data(certificateAuthorityPEM).base64EncodedString()
         let text = """
             apiVersion: v1
@@ -30,7 +31,7 @@ extension TestAPIServer {
             users:
               - name: \(name)-admin
                 user:
-                  token: \(adminToken)
+                  token: \(token ?? adminToken)
             contexts:
               - name: \(name)
                 context:

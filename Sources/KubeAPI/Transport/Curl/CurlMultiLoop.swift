@@ -147,6 +147,7 @@ private final class CurlMultiDriver {
                 return
             }
             running[transfer.easy] = transfer
+            if transfer.timing != nil { transfer.timing?.added = StageTrace.now() }
         case .cancel(let transfer):
             guard let transfer = running.removeValue(forKey: transfer.easy) else { return }
             // Removing a handle mid-transfer closes its connection (or resets its HTTP/2 stream).

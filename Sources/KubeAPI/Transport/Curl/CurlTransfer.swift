@@ -26,6 +26,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// CURLOPT_ERRORBUFFER: libcurl writes the detailed message of a failure here.
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
+    /// Stage times for `StageTrace`; written by the submitting task before submission and by the loop thread
+    /// after, read by the task once the transfer completed.
+    var timing: TransferTiming?
+
     private var stage: Stage = .idle
     private var head = ResponseHeadParser()
     private var body: [UInt8] = []
@@ -119,6 +123,7 @@ final class CurlTransfer: @unchecked Sendable {
     func complete(_ code: CURLcode?) {
         let previous = stage
         stage = .finished
+        if timing != nil { recordTiming() }
         isFinished.store(true, ordering: .releasing)
         let failure = code.flatMap { code -> TransportError? in
             guard code != CURLE_OK else { return nil }
@@ -132,8 +137,9 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation.resume(returning: .failure(failure))
             } else {
                 let responseHead = head.isComplete ? HTTPResponseHead(status: head.status, headers: head.headers) : fallbackHead()
-                continuation.resume(
-                    returning: .success(HTTPResponse(status: responseHead.status, headers: responseHead.headers, body: body)))
+                var response = HTTPResponse(status: responseHead.status, headers: responseHead.headers, body: body)
+                response.timing = timing
+                continuation.resume(returning: .success(response))
             }
             body = []
         case .awaitingHead(let continuation, let channel):
@@ -150,6 +156,20 @@ final class CurlTransfer: @unchecked Sendable {
         case .idle, .finished:
             break
         }
+    }
+
+    private func recordTiming() {
+        timing?.completed = StageTrace.now()
+        var connects = 0
+        _ = bm_easy_getinfo_long(easy.raw, CURLINFO_NUM_CONNECTS, &connects)
+        timing?.newConnections = connects
+        var value: curl_off_t = 0
+        _ = bm_easy_getinfo_off(easy.raw, CURLINFO_PRETRANSFER_TIME_T, &value)
+        timing?.pretransfer = Int(value)
+        _ = bm_easy_getinfo_off(easy.raw, CURLINFO_STARTTRANSFER_TIME_T, &value)
+        timing?.startTransfer = Int(value)
+        _ = bm_easy_getinfo_off(easy.raw, CURLINFO_TOTAL_TIME_T, &value)
+        timing?.total = Int(value)
     }
 
     private func fallbackHead() -> HTTPResponseHead {
