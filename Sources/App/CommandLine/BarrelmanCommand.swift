@@ -38,6 +38,22 @@ struct BarrelmanCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try resolvedSettings()
         _ = try reach.resolved()
+        if let file = remote.remoteConfig {
+            guard !file.isEmpty else { throw ValidationError("-remote-config: name the file") }
+            let single = [
+                remote.remoteProvider, remote.remoteKubeconfig, remote.remoteContext, remote.remoteProject,
+                remote.remoteClusterName, remote.eksClusterName,
+            ]
+            guard single.allSatisfy({ $0 == nil }) else {
+                throw ValidationError(
+                    "-remote-config describes every remote: drop the single-remote flags (-remote-provider, -remote-kubeconfig, -remote-project, -eks-cluster-name, ...)")
+            }
+            do {
+                _ = try RemoteConfigFile.load(path: file)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         guard GoDuration.parse(controllers.resyncPeriod) != nil else {
             throw ValidationError("-resync-period \(controllers.resyncPeriod): not a duration (use e.g. 90s, 1m, 2h)")
         }

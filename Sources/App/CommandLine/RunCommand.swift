@@ -16,6 +16,10 @@ struct LocalClusterOptions: ParsableArguments {
 }
 
 struct RemoteClusterOptions: ParsableArguments {
+    @Option(
+        name: goFlag("remote-config"),
+        help: "YAML file of many remotes mirrored by this process, instead of the single-remote flags below; re-read when it changes (README \"Many clusters\").")
+    var remoteConfig: String?
     @Option(name: goFlag("remote-provider"), help: "gke, eks or kubeconfig (default: gke with -remote-project, kubeconfig with -remote-kubeconfig).")
     var remoteProvider: String?
     @Option(name: goFlag("remote-kubeconfig"), help: "Kubeconfig of the remote cluster (kubeconfig provider).")
@@ -113,6 +117,6 @@ enum FlagNames {
         "eks-role-arn", "eks-api-endpoint", "sts-endpoint", "resync-period", "nec-workers",
         "sc-workers", "ignore-namespace", "namespace", "endpoints-mode", "max-endpoints-per-slice", "node-address-type",
         "listen-address", "leader-elect-namespace", "kube-api-qps", "kube-api-burst", "log-format", "v", "remote-cluster-id",
-        "nodes-per-service",
+        "nodes-per-service", "remote-config",
     ]).union(ReachOptions.flagNames)
 }

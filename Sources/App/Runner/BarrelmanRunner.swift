@@ -30,36 +30,42 @@ struct BarrelmanRunner {
             : try KubeconfigLoader.load(path: local.localKubeconfig, context: local.localContext.isEmpty ? nil : local.localContext)
         for warning in localConfig.warnings { logger.warning("local cluster: \(warning)") }
         let environment = ProviderEnvironment(transport: transport, logger: logger)
-        let provider = try ProviderRegistry.standard.makeProvider(flags: command.providerFlags, environment: environment)
-        let remoteConfig = try await provider.resolve()
-
         let clientOptions = KubeClientOptions(
             qps: operations.kubeAPIQPS ?? 50, burst: operations.kubeAPIBurst,
             // An explicit -kube-api-qps is the operator's decision and always applies.
             yieldsToPriorityAndFairness: operations.kubeAPIQPS == nil,
             userAgent: "barrelman/\(BarrelmanCommand.version)", observer: RequestMetrics())
         let localClient = KubeClient(config: localConfig, options: clientOptions, transport: transport, logger: logger)
+        let leaderElect = operations.leaderElect.flatMap(GoBool.parse) ?? inCluster
+        let leaseNamespace = operations.leaderElectNamespace ?? localConfig.defaultNamespace
+
+        if let file = command.remote.remoteConfig {
+            let fleet = FleetRunner(
+                command: command, file: file, localClient: localClient, localConfig: localConfig,
+                clientOptions: clientOptions, environment: environment, transport: transport,
+                leaseNamespace: leaderElect ? leaseNamespace : nil, registry: registry, logger: logger)
+            try await fleet.run()
+            return
+        }
+
+        let provider = try ProviderRegistry.standard.makeProvider(flags: command.providerFlags, environment: environment)
+        let remoteConfig = try await provider.resolve()
         let remoteClient = KubeClient(config: remoteConfig, options: clientOptions, transport: transport, logger: logger)
 
         var settings = try command.resolvedSettings()
         // The resolved name: a kubeconfig without -remote-context names its current context, not "current-context".
         settings.remoteClusterName = remoteConfig.displayName
         if settings.remoteClusterID.isEmpty { settings.remoteClusterID = provider.clusterIdentity(for: remoteConfig) }
-        let options = BarrelmanOptions(
-            settings: settings, resyncPeriod: GoDuration.parse(command.controllers.resyncPeriod),
-            serviceWorkers: command.controllers.scWorkers, endpointWorkers: command.controllers.necWorkers,
-            dryRun: GoBool.parse(operations.dryRun) ?? false, reach: try command.reach.resolved(),
-            nodeDialer: try nodeDialerFromEnvironment())
+        let options = try command.barrelmanOptions(settings: settings)
         let barrelman = Barrelman(local: localClient, remote: remoteClient, options: options, logger: logger)
 
-        let leaderElect = operations.leaderElect.flatMap(GoBool.parse) ?? inCluster
         let elector: LeaderElector? =
             leaderElect
             ? LeaderElector(
                 client: localClient,
                 config: LeaderElectionConfig(
-                    leaseNamespace: operations.leaderElectNamespace ?? localConfig.defaultNamespace,
-                    leaseName: settings.leaseName, identity: LeaderElectionConfig.defaultIdentity()),
+                    leaseNamespace: leaseNamespace, leaseName: settings.leaseName,
+                    identity: LeaderElectionConfig.defaultIdentity()),
                 logger: logger)
             : nil
 
@@ -82,5 +88,16 @@ struct BarrelmanRunner {
         }
         await status.stop()
         logger.info("barrelman stopped")
+    }
+}
+
+extension BarrelmanCommand {
+    /// How the controllers run for one remote with these settings: what the flags say beyond `settings`.
+    func barrelmanOptions(settings: ControllerSettings) throws -> BarrelmanOptions {
+        BarrelmanOptions(
+            settings: settings, resyncPeriod: GoDuration.parse(controllers.resyncPeriod),
+            serviceWorkers: controllers.scWorkers, endpointWorkers: controllers.necWorkers,
+            dryRun: GoBool.parse(operations.dryRun) ?? false, reach: try reach.resolved(),
+            nodeDialer: try nodeDialerFromEnvironment())
     }
 }
