@@ -170,7 +170,7 @@ struct DeployDriftTests {
         let writer = try read("Controllers/Runtime/LocalWriter.swift")
         let recorder = try read("Controllers/Runtime/EventRecorder.swift")
         let elector = try read("KubeAPI/LeaderElection/LeaderElector.swift")
-        let runtime = try read("Controllers/Runtime/Barrelman.swift")
+        let runtime = try read("Controllers/Runtime/LocalCluster.swift")
 
         // (grant, file, verb of the client call, text the call's arguments start with; "" = any call)
         let evidence: [(String, String, String, String)] = [
@@ -193,10 +193,10 @@ struct DeployDriftTests {
         }
         // Local informers list and watch.
         for (grant, informer) in [
-            ("/services", "localServices: Informer<Service>"), ("/endpoints", "localEndpoints: Informer<Endpoints>"),
-            ("discovery.k8s.io/endpointslices", "localSlices: Informer<EndpointSlice>"),
+            ("/services", "services: Informer<Service>"), ("/endpoints", "endpoints: Informer<Endpoints>"),
+            ("discovery.k8s.io/endpointslices", "slices: Informer<EndpointSlice>"),
         ] {
-            #expect(runtime.contains(informer), "no \(informer) in Barrelman.swift for \(grant):list,watch")
+            #expect(runtime.contains(informer), "no \(informer) in LocalCluster.swift for \(grant):list,watch")
         }
         let allGrants = Self.clusterRoleGrants.union(Self.roleGrants)
         let grantedVerbs = Set(allGrants.compactMap { $0.split(separator: ":").last.map(String.init) })
