@@ -229,31 +229,12 @@ extension StoreState {
             let requested = Int(ports[index]["nodePort"]?.intValue ?? 0)
             if requested == 0 && onlyRequested { continue }
             if requested == 0 {
-                do {
-                    let port = try nodePorts.allocateNext()
-                    transaction.nodePorts.append(port)
-                    ports[index]["nodePort"] = .int(Int64(port))
-                } catch {
-                    throw .internalError("failed to allocate a nodePort: range is full")
-                }
+                ports[index]["nodePort"] = .int(Int64(try allocateNextNodePort(&transaction)))
                 continue
             }
             if held.remove(requested) != nil { continue }  // already this service's
-            do {
-                try nodePorts.allocate(requested)
-                transaction.nodePorts.append(requested)
-            } catch {
-                let detail: String
-                switch error {
-                case .alreadyAllocated: detail = "provided port is already allocated"
-                case .notInRange, .full:
-                    detail =
-                        "provided port is not in the valid range. The range of valid ports is "
-                        + "\(nodePorts.range.lowerBound)-\(nodePorts.range.upperBound)"
-                }
-                throw .invalid(
-                    .services, name: name,
-                    [.invalid("spec.ports[\(index)].nodePort", .int(Int64(requested)), detail)])
+            try allocateRequestedNodePort(requested, transaction: &transaction) { detail in
+                .invalid(.services, name: name, [.invalid("spec.ports[\(index)].nodePort", .int(Int64(requested)), detail)])
             }
         }
         spec["ports"] = .array(ports)
@@ -265,35 +246,46 @@ extension StoreState {
         _ spec: inout JSON, name: String, transaction: inout AllocationTransaction
     ) throws(APIError) {
         let requested = ServiceDefaults.healthCheckNodePort(spec)
-        if requested == 0 {
-            do {
-                let port = try nodePorts.allocateNext()
-                transaction.nodePorts.append(port)
-                spec["healthCheckNodePort"] = .int(Int64(port))
-            } catch {
-                throw .internalError("failed to allocate a nodePort: range is full")
-            }
+        guard requested != 0 else {
+            spec["healthCheckNodePort"] = .int(Int64(try allocateNextNodePort(&transaction)))
             return
         }
-        do {
-            try nodePorts.allocate(requested)
-            transaction.nodePorts.append(requested)
-        } catch {
-            let detail: String
-            switch error {
-            case .alreadyAllocated: detail = "provided port is already allocated"
-            case .notInRange, .full:
-                detail =
-                    "provided port is not in the valid range. The range of valid ports is "
-                    + "\(nodePorts.range.lowerBound)-\(nodePorts.range.upperBound)"
-            }
-            throw .invalid(
+        try allocateRequestedNodePort(requested, transaction: &transaction) { detail in
+            .invalid(
                 .services, name: name,
                 [
                     .invalid(
                         "spec.healthCheckNodePort", .int(Int64(requested)),
                         "failed to allocate requested HealthCheck NodePort \(requested): \(detail)")
                 ])
+        }
+    }
+
+    private mutating func allocateNextNodePort(_ transaction: inout AllocationTransaction) throws(APIError) -> Int {
+        do {
+            let port = try nodePorts.allocateNext()
+            transaction.nodePorts.append(port)
+            return port
+        } catch {
+            throw .internalError("failed to allocate a nodePort: range is full")
+        }
+    }
+
+    /// Takes `port` from the range; `invalid` words the refusal for the field that asked for it.
+    private mutating func allocateRequestedNodePort(
+        _ port: Int, transaction: inout AllocationTransaction, invalid: (String) -> APIError
+    ) throws(APIError) {
+        do {
+            try nodePorts.allocate(port)
+            transaction.nodePorts.append(port)
+        } catch {
+            switch error {
+            case .alreadyAllocated: throw invalid("provided port is already allocated")
+            case .notInRange, .full:
+                throw invalid(
+                    "provided port is not in the valid range. The range of valid ports is "
+                        + "\(nodePorts.range.lowerBound)-\(nodePorts.range.upperBound)")
+            }
         }
     }
 
