@@ -4,11 +4,19 @@ import Metrics
 /// The controllers' metrics, with the original barrelman's names (the compatibility contract), emitted
 /// through swift-metrics so the App decides the backend (Prometheus).
 public struct ControllerMetrics: Sendable {
-    public init() {}
+    /// With many remotes in one process, the remote's name: a `remote` label on the gauges that describe one
+    /// remote, which would otherwise overwrite each other. nil (one remote) keeps the original's series.
+    public var remote: String?
+
+    public init(remote: String? = nil) {
+        self.remote = remote
+    }
+
+    private var remoteDimension: [(String, String)] { remote.map { [("remote", $0)] } ?? [] }
 
     /// `barrelman_current_nodes_count`: nodes in the remote cluster.
     public func currentNodes(_ count: Int) {
-        Gauge(label: "barrelman_current_nodes_count").record(count)
+        Gauge(label: "barrelman_current_nodes_count", dimensions: remoteDimension).record(count)
     }
 
     /// `barrelman_endpoint_update_total`: endpoint syncs done.
@@ -52,26 +60,28 @@ public struct ControllerMetrics: Sendable {
 
     /// `barrelman_remote_nodes_unreachable`: nodes whose probes fail (all probed ones while failing open).
     public func remoteNodesUnreachable(_ count: Int) {
-        Gauge(label: "barrelman_remote_nodes_unreachable").record(count)
+        Gauge(label: "barrelman_remote_nodes_unreachable", dimensions: remoteDimension).record(count)
     }
 
     /// `barrelman_services_failing_open`: services whose every node fails its probes, kept ready.
     public func servicesFailingOpen(_ count: Int) {
-        Gauge(label: "barrelman_services_failing_open").record(count)
+        Gauge(label: "barrelman_services_failing_open", dimensions: remoteDimension).record(count)
     }
 
     /// The work queues' own metrics.
-    public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter() }
+    public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter(remoteDimension: remoteDimension) }
 }
 
 /// `barrelman_workqueue_*{name}`: depth, adds, retries, time queued and time processing, per controller.
 struct WorkQueueMetricsAdapter: WorkQueueMetrics {
+    var remoteDimension: [(String, String)]
+
     func added(queue: String) {
         Counter(label: "barrelman_workqueue_adds_total", dimensions: [("name", queue)]).increment()
     }
 
     func depthChanged(queue: String, depth: Int) {
-        Gauge(label: "barrelman_workqueue_depth", dimensions: [("name", queue)]).record(depth)
+        Gauge(label: "barrelman_workqueue_depth", dimensions: [("name", queue)] + remoteDimension).record(depth)
     }
 
     func retried(queue: String) {

@@ -42,18 +42,16 @@ public final class RemoteFleet<Configuration: Hashable & Sendable>: Sendable {
     }
 
     public let local: LocalCluster
-    private let metrics: ControllerMetrics
     private let logger: Logger
     private let running = Mutex<[String: RunningBox<Configuration>]>([:])
     /// How long a member waits before resolving its remote again after a failure.
     private let retryDelay: Duration
 
     public init(
-        local: LocalCluster, metrics: ControllerMetrics = ControllerMetrics(), retryDelay: Duration = .seconds(10),
+        local: LocalCluster, retryDelay: Duration = .seconds(10),
         logger: Logger = Logger(label: "barrelman")
     ) {
         self.local = local
-        self.metrics = metrics
         self.retryDelay = retryDelay
         self.logger = logger
     }
@@ -111,7 +109,8 @@ public final class RemoteFleet<Configuration: Hashable & Sendable>: Sendable {
         }
         guard let resolved, !Task.isCancelled else { return }
         let mirror = RemoteMirror(
-            remote: resolved.remote, local: local, options: resolved.options, metrics: metrics,
+            remote: resolved.remote, local: local, options: resolved.options,
+            metrics: ControllerMetrics(remote: member.name),
             logger: logger.withMetadata(["remote": "\(member.name)"]))
         let lead: @Sendable () async -> Void = {
             box.mirror.withLock { $0 = mirror }
