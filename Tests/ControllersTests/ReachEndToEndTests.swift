@@ -126,8 +126,9 @@ import Testing
 
     @Test func aLocalServiceFollowsItsHealthCheckNodePort() async throws {
         try await Self.withTwoServingNodes { clusters, nodes in
+            // A class no cloud controller owns: a real cluster allocates the ports but provisions no load balancer.
             let remote = try await clusters.createRemoteService(
-                "lb", type: .loadBalancer, externalTrafficPolicy: "Local")
+                "lb", type: .loadBalancer, externalTrafficPolicy: "Local", loadBalancerClass: "barrelman.tfw.io/e2e-none")
             let healthCheckNodePort = try #require(remote.spec.healthCheckNodePort, "kube-apiserver allocates it")
             // Pods of the service on the first two nodes, as the remote's EndpointSlice controller would say.
             _ = try await clusters.remote.create(

@@ -141,12 +141,14 @@ public final class TwoClusters: Sendable {
     @discardableResult
     public func createRemoteService(
         _ name: String, type: ServiceType = .nodePort, ports: [ServicePort] = [ServicePort(name: "http", port: 80, targetPort: .int(8080))],
-        annotations: [String: String] = [:], namespace: String? = nil, externalTrafficPolicy: String? = nil
+        annotations: [String: String] = [:], namespace: String? = nil, externalTrafficPolicy: String? = nil,
+        loadBalancerClass: String? = nil
     ) async throws -> Service {
         try await remote.create(
             Service(
                 metadata: ObjectMeta(name: name, namespace: namespace ?? self.namespace, annotations: annotations),
                 spec: ServiceSpec(
-                    type: type, ports: ports, selector: ["app": name], externalTrafficPolicy: externalTrafficPolicy)))
+                    type: type, ports: ports, selector: ["app": name], externalTrafficPolicy: externalTrafficPolicy,
+                    loadBalancerClass: loadBalancerClass)))
     }
 }

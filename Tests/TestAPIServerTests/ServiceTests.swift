@@ -63,6 +63,14 @@ struct ServiceTests {
         nodePortLocal[path: ["spec", "externalTrafficPolicy"]] = "Local"
         #expect(await client.post(path, nodePortLocal).json[path: ["spec", "healthCheckNodePort"]] == nil)
 
+        var classed = Fixtures.service("classed", type: "NodePort")
+        classed[path: ["spec", "loadBalancerClass"]] = "example.com/none"
+        let refused = await client.post(path, classed)
+        #expect(
+            refused.message
+                == "Service \"classed\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"
+        )
+
         var wrong = Fixtures.service("wrong", type: "NodePort")
         wrong[path: ["spec", "healthCheckNodePort"]] = 31999
         let rejected = await client.post(path, wrong)

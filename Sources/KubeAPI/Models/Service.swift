@@ -64,6 +64,9 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
     /// LoadBalancer with `externalTrafficPolicy: Local`: the node port on which kube-proxy answers 200 only on
     /// nodes holding a ready endpoint of the service (what cloud load balancers probe).
     public var healthCheckNodePort: Int32?
+    /// LoadBalancer only: which load balancer implementation provisions it; cloud controllers ignore a class
+    /// that is not theirs.
+    public var loadBalancerClass: String?
     /// LoadBalancer only: `false` leaves ports without a node port unless one is requested.
     public var allocateLoadBalancerNodePorts: Bool?
 
@@ -72,8 +75,9 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         clusterIP: String? = nil, clusterIPs: [String] = [], externalName: String? = nil,
         sessionAffinity: String? = nil, ipFamilies: [String] = [], ipFamilyPolicy: String? = nil,
         externalTrafficPolicy: String? = nil, healthCheckNodePort: Int32? = nil,
-        allocateLoadBalancerNodePorts: Bool? = nil
+        loadBalancerClass: String? = nil, allocateLoadBalancerNodePorts: Bool? = nil
     ) {
+        self.loadBalancerClass = loadBalancerClass
         self.healthCheckNodePort = healthCheckNodePort
         self.type = type
         self.ports = ports
@@ -100,6 +104,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         ipFamilyPolicy = try json.decode("ipFamilyPolicy")
         externalTrafficPolicy = try json.decode("externalTrafficPolicy")
         healthCheckNodePort = try json.decode("healthCheckNodePort")
+        loadBalancerClass = try json.decode("loadBalancerClass")
         allocateLoadBalancerNodePorts = try json.decode("allocateLoadBalancerNodePorts")
     }
 
@@ -116,6 +121,7 @@ public struct ServiceSpec: Sendable, Hashable, JSONCodable {
         object.set("ipFamilyPolicy", ipFamilyPolicy)
         object.set("externalTrafficPolicy", externalTrafficPolicy)
         object.set("healthCheckNodePort", healthCheckNodePort)
+        object.set("loadBalancerClass", loadBalancerClass)
         object.set("allocateLoadBalancerNodePorts", allocateLoadBalancerNodePorts)
         return object.value
     }

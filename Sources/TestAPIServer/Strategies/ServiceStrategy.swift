@@ -164,6 +164,9 @@ extension StoreState {
                     "spec.healthCheckNodePort", healthCheck,
                     "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"))
         }
+        if spec["loadBalancerClass"] != nil, type != "LoadBalancer" {
+            errors.append(.forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"))
+        }
         if spec["clusterIP"]?.stringValue == "None" && (type == "NodePort" || type == "LoadBalancer") {
             errors.append(
                 .invalid("spec.clusterIPs[0]", "None", "may not be set to 'None' for \(type) services"))
