@@ -24,6 +24,8 @@ struct ScenarioArguments {
     var floor = false
     /// `--memory`: the heap each of barrelman's caches holds at the scenario's size (`MemoryBreakdown`).
     var memory = false
+    /// `--probe-window SECONDS`: the prober's cost, measured right after the first sync (`ProbeWindow`).
+    var probeWindow = 0
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -76,7 +78,8 @@ struct ScenarioArguments {
             case "--write-cost": parsed.writeCost = try WriteCostArgument.parse(remaining.popFirst())
             case "--floor": parsed.floor = true
             case "--memory": parsed.memory = true
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --memory")
+            case "--probe-window": parsed.probeWindow = try number(flag)
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --memory, --probe-window SECONDS")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
