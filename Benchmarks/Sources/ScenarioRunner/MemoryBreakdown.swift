@@ -87,7 +87,6 @@ struct MemoryBreakdown {
             remoteClusterID: "remote")
         settings.nodesPerService = arguments.nodesPerService
         let nodes = try await AnsweringNodes.start()
-        defer { Task { await nodes.stop() } }
         let barrelman = Barrelman(
             local: local, remote: remote,
             options: BarrelmanOptions(settings: settings, resyncPeriod: nil, nodeDialer: try nodes.dialer()), logger: logger)
@@ -100,6 +99,7 @@ struct MemoryBreakdown {
         }
         running.cancel()
         await running.value
+        await nodes.stop()
         guard synced else { throw RunError("barrelman did not mirror the \(services) services within 900 s") }
     }
 

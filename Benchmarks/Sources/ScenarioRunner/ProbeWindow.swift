@@ -11,14 +11,19 @@ enum ProbeWindow {
     ) async throws {
         let probesBefore = await probeCount(transport: transport)
         let cpuBefore = barrelman.cpuSeconds
+        let systemBefore = systemSeconds(barrelman)
         let start = ContinuousClock.now
         try await Task.sleep(for: .seconds(seconds))
         let wall = (ContinuousClock.now - start).seconds
         let cpu = barrelman.cpuSeconds - cpuBefore
+        let system = systemSeconds(barrelman).map { $0 - (systemBefore ?? 0) }
         let probesAfter = await probeCount(transport: transport)
         results.addShareOfCore(
             "CPU over \(seconds) s after the first sync, nothing but probing (\(barrelman.scope))", cpu, over: wall,
             target: "prober < 5 % of one core")
+        if let system {
+            results.addShareOfCore("  of which in the kernel (stime: connects, loopback TCP)", system, over: wall, target: nil)
+        }
         if let probesBefore, let probesAfter {
             results.addRate("  node probes in that window (barrelman_node_probes_total)", (probesAfter - probesBefore) / wall)
         }
@@ -27,6 +32,17 @@ enum ProbeWindow {
             results.addBytes("  private memory at its end (RssAnon)", ChildProcessStats.anonymousRSS(pid: pid), target: nil)
             results.addBytes("  VmHWM at its end", ChildProcessStats.peakRSS(pid: pid), target: nil)
         }
+    }
+
+    /// The child's system CPU seconds (`stime`, field 15 of /proc/<pid>/stat); nil in-process.
+    private static func systemSeconds(_ barrelman: RunningBarrelman) -> Double? {
+        guard case .child(let process) = barrelman,
+            let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let afterName = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
+        guard fields.count > 12, let ticks = Double(fields[12]) else { return nil }
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The child's `barrelman_node_probes_total`, all results summed, from its status server (the port is in
