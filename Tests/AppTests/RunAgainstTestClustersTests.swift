@@ -24,7 +24,7 @@ struct RunAgainstTestClustersTests {
         let remotePath = try clusters.remoteServer.writeKubeconfig(named: "remote", in: directory)
         let process = try BarrelmanProcess.start(
             ["-local-kubeconfig", localPath, "-remote-kubeconfig", remotePath, "-listen-address", "127.0.0.1:0"]
-                + ["-resync-period", "1m"] + extraArguments)
+                + ["-resync-period", "1m"] + extraArguments, environment: clusters.nodeDialEnvironment)
         defer { process.cleanUp() }
         var port: Int?
         let started = try await eventually(timeout: .seconds(60)) {
@@ -64,9 +64,11 @@ struct RunAgainstTestClustersTests {
                     "the remote's identity: provider and API server, not a context name two users may share")
 
                 // Names the contract keeps, once each has had a reason to be emitted.
+                // The prober runs too: its probes reach the pair's loopback listeners, which answer for every node.
                 let expected = [
                     "barrelman_current_nodes_count", "barrelman_service_update_total{action=\"Add\"}",
                     "barrelman_services_queued_total", "barrelman_endpoint_update_total", "barrelman_api_requests_total",
+                    "barrelman_node_probes_total{result=\"success\"}",
                 ]
                 var metrics = ""
                 let allThere = try await eventually(timeout: .seconds(60)) {

@@ -28,7 +28,8 @@ struct RunThroughEKSProviderTests {
                         "-sts-endpoint=\(aws.stsURL)", "-listen-address", "127.0.0.1:0", "-leader-elect=false",
                         "-resync-period", "1m",
                     ],
-                    environment: aws.environmentVariables(["AWS_ACCESS_KEY_ID": keyID, "AWS_SECRET_ACCESS_KEY": secret]))
+                    environment: aws.environmentVariables(["AWS_ACCESS_KEY_ID": keyID, "AWS_SECRET_ACCESS_KEY": secret])
+                        .merging(clusters.nodeDialEnvironment) { $1 })
                 defer { process.cleanUp() }
 
                 try await expectEventually("the local cluster never got the mirrored service", timeout: .seconds(60)) {

@@ -23,9 +23,10 @@ enum BarrelmanChild {
     static var logPath: String { workDirectory.appendingPathComponent("barrelman.log").path }
 
     /// Parent side: writes a kubeconfig per cluster (tokens stay off the command line) and starts barrelman
-    /// with the flags an operator would use, bounded to the scenario's namespace.
+    /// with the flags an operator would use, bounded to the scenario's namespace. Its node probes go where
+    /// `nodes` answers, never to the fake node addresses.
     static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double?, burst: Int,
-        extraArguments: [String] = [], traceStages: Bool = false
+        nodes: AnsweringNodes, extraArguments: [String] = [], traceStages: Bool = false
     ) throws -> Process {
         let binary = binaryPath
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -44,6 +45,7 @@ enum BarrelmanChild {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["BARRELMAN_TEST_NODE_DIAL": nodes.dialRules]) { $1 }
         // barrelman logs at info level to a file; the figures are the runner's output.
         let log = logPath
         _ = FileManager.default.createFile(atPath: log, contents: nil)

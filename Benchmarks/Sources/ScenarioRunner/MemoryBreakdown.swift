@@ -86,8 +86,10 @@ struct MemoryBreakdown {
             allowedNamespaces: [namespace], endpointsMode: .endpointSlices, remoteClusterName: "remote",
             remoteClusterID: "remote")
         settings.nodesPerService = arguments.nodesPerService
+        let nodes = try await AnsweringNodes.start()
         let barrelman = Barrelman(
-            local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: nil), logger: logger)
+            local: local, remote: remote,
+            options: BarrelmanOptions(settings: settings, resyncPeriod: nil, nodeDialer: try nodes.dialer()), logger: logger)
         let running = Task { await barrelman.run() }
         let probe = LocalClusterProbe(state: localServer.state, namespace: namespace)
         let perService = arguments.nodesPerService > 0 ? min(arguments.nodesPerService, arguments.nodes) : arguments.nodes
@@ -97,6 +99,7 @@ struct MemoryBreakdown {
         }
         running.cancel()
         await running.value
+        await nodes.stop()
         guard synced else { throw RunError("barrelman did not mirror the \(services) services within 900 s") }
     }
 

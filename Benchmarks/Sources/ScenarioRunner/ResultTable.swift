@@ -35,6 +35,11 @@ struct ResultTable {
         rows.append((metric, format(seconds, "s"), ""))
     }
 
+    /// CPU seconds over a span of wall time, as a share of one core.
+    mutating func addShareOfCore(_ metric: String, _ seconds: Double, over wallSeconds: Double, target: String?) {
+        rows.append((metric, format(100 * seconds / max(wallSeconds, 0.001), "% of one core"), target ?? ""))
+    }
+
     private mutating func printRow(_ row: (metric: String, value: String, target: String)) {
         if !headerPrinted {
             printLine("| scenario | metric | value | target / expected |")

@@ -63,9 +63,11 @@ struct Scenario {
         let cpuBefore = arguments.childProcess ? 0 : ProcessStats.cpuSeconds
         faults.resetCounts()
 
+        let answeringNodes = try await AnsweringNodes.start()
         let start = ContinuousClock.now
         let syncWindowStart = StageReport.now()
-        let barrelman = try startBarrelman(remoteServer: remoteServer, localServer: localServer, local: local, remote: remote)
+        let barrelman = try startBarrelman(
+            remoteServer: remoteServer, localServer: localServer, local: local, remote: remote, nodes: answeringNodes)
         defer { barrelman.stop() }
 
         // 1. first full sync
@@ -92,6 +94,9 @@ struct Scenario {
         results.addCount("writes during sync (local, +1 s settle)", faults.writeCount(), expected: arguments.name == "S" ? "<= 650 (2 per service + namespaces)" : "2 per service + namespaces")
         for resource in ["namespaces", "services", "endpointslices", "events"] {
             results.addCount("  of which \(resource)", faults.writeCount(resource: resource), expected: "")
+        }
+        if arguments.probeWindow > 0 {
+            try await ProbeWindow.measure(barrelman, seconds: arguments.probeWindow, transport: transport, results: &results)
         }
 
         // 2. one node's InternalIP changes: every service it serves follows (all of them without subsets)
@@ -179,7 +184,12 @@ struct Scenario {
         try await Task.sleep(for: .seconds(1))
         faults.resetCounts()
         let idleStart = ContinuousClock.now
+        let idleCPUStart = barrelman.cpuSeconds
         try await Task.sleep(for: .seconds(arguments.idleSeconds))
+        // Idle, barrelman's work is the node prober's (and the resync): compare with -node-health-check off.
+        results.addShareOfCore(
+            "CPU during \(arguments.idleSeconds) s idle (\(barrelman.scope))", barrelman.cpuSeconds - idleCPUStart,
+            over: Double(arguments.idleSeconds), target: arguments.name == "L" ? "prober < 5 % of one core" : nil)
         let resyncCovered = (idleStart - start) + .seconds(arguments.idleSeconds) > .seconds(60)
         results.addCount(
             "writes during \(arguments.idleSeconds) s idle\(resyncCovered ? " (a 60 s resync inside)" : "")", faults.writeCount(),
@@ -207,6 +217,7 @@ struct Scenario {
 
         barrelman.stop()
         await barrelman.wait()
+        await answeringNodes.stop()
         await remoteServer.stop()
         await localServer.stop()
 
@@ -239,7 +250,8 @@ struct Scenario {
     }
 
     func startBarrelman(
-        remoteServer: TestAPIServer, localServer: TestAPIServer, local: KubeClient, remote: KubeClient
+        remoteServer: TestAPIServer, localServer: TestAPIServer, local: KubeClient, remote: KubeClient,
+        nodes: AnsweringNodes
     ) throws -> RunningBarrelman {
         if arguments.childProcess {
             func endpoint(_ server: TestAPIServer) -> ClusterEndpoint {
@@ -248,13 +260,15 @@ struct Scenario {
             return .child(
                 try BarrelmanChild.spawn(
                     remote: endpoint(remoteServer), local: endpoint(localServer), namespace: namespace, qps: arguments.qps,
-                    burst: arguments.burst, extraArguments: arguments.barrelmanArguments, traceStages: arguments.stages))
+                    burst: arguments.burst, nodes: nodes, extraArguments: arguments.barrelmanArguments,
+                    traceStages: arguments.stages))
         }
         var quiet = Logger(label: "barrelman")
         quiet.logLevel = .error
         let settings = ControllerSettings(allowedNamespaces: [namespace], endpointsMode: .endpointSlices, remoteClusterName: "remote")
         let barrelman = Barrelman(
-            local: local, remote: remote, options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)),
+            local: local, remote: remote,
+            options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60), nodeDialer: try nodes.dialer()),
             logger: quiet)
         return .inProcess(Task { await barrelman.run() })
     }

@@ -28,6 +28,8 @@ struct ScenarioArguments {
     var independentFloor = true
     /// `--memory`: the heap each of barrelman's caches holds at the scenario's size (`MemoryBreakdown`).
     var memory = false
+    /// `--probe-window SECONDS`: the prober's cost, measured right after the first sync (`ProbeWindow`).
+    var probeWindow = 0
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -83,7 +85,8 @@ struct ScenarioArguments {
             case "--stages": parsed.stages = true
             case "--floor-writers": IndependentFloor.writers = max(1, try number(flag))
             case "--no-independent-floor": parsed.independentFloor = false
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory")
+            case "--probe-window": parsed.probeWindow = try number(flag)
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory, --probe-window SECONDS")
             }
         }
         if let explicitChanges { parsed.changes = explicitChanges }

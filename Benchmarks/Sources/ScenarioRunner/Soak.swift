@@ -29,9 +29,10 @@ struct Soak {
         let endpoint = { (server: TestAPIServer) in
             ClusterEndpoint(url: server.url, caPEM: server.certificateAuthorityPEM, token: server.adminToken)
         }
+        let nodes = try await AnsweringNodes.start()
         let child = try BarrelmanChild.spawn(
             remote: endpoint(remoteServer), local: endpoint(localServer), namespace: namespace, qps: arguments.qps,
-            burst: arguments.burst)
+            burst: arguments.burst, nodes: nodes)
         defer { if child.isRunning { child.terminate() } }
         let pid = child.processIdentifier
 

@@ -1,10 +1,13 @@
 import KubeAPI
 import TestAPIServer
 
-/// The two in-process clusters of `barrelman demo`, and clients for them.
+/// The two in-process clusters of `barrelman demo`, clients for them, and the remote's nodes answering on
+/// loopback.
 struct DemoClusters: Sendable {
     let remoteServer: TestAPIServer
     let localServer: TestAPIServer
+    /// The remote nodes' kube-proxy health ports and node ports: each node answers with its own name.
+    let nodes: LoopbackNodeFleet
     let remote: KubeClient
     let local: KubeClient
     let transport: HTTPTransport
@@ -16,6 +19,7 @@ struct DemoClusters: Sendable {
         var localOptions = TestAPIServer.Options()
         localOptions.store.serviceCIDR = "10.112.0.0/16"
         let localServer = try await TestAPIServer.start(options: localOptions)
+        let nodes = try await LoopbackNodeFleet.start()
         func client(_ server: TestAPIServer, name: String) -> KubeClient {
             KubeClient(
                 config: ClusterConfig(
@@ -25,20 +29,22 @@ struct DemoClusters: Sendable {
                 transport: transport)
         }
         return DemoClusters(
-            remoteServer: remoteServer, localServer: localServer, remote: client(remoteServer, name: "remote"),
+            remoteServer: remoteServer, localServer: localServer, nodes: nodes, remote: client(remoteServer, name: "remote"),
             local: client(localServer, name: "local"), transport: transport)
     }
 
     func stop() async {
         await remoteServer.stop()
         await localServer.stop()
+        await nodes.stop()
         transport.shutdown()
     }
 
     // MARK: remote objects
 
-    /// A node as a kubelet would register it: InternalIP, zone, Ready.
+    /// A node as a kubelet would register it: InternalIP, zone, Ready; it answers at that address.
     func addRemoteNode(_ name: String, ip: String, zone: String, ready: Bool = true) async throws {
+        try await nodes.add(name: name, address: ip)
         let node = Node(
             metadata: ObjectMeta(name: name, labels: ["topology.kubernetes.io/zone": zone, "kubernetes.io/hostname": name]))
         var created = try await remote.create(node)
@@ -47,6 +53,7 @@ struct DemoClusters: Sendable {
     }
 
     func setRemoteNode(_ name: String, ip: String, ready: Bool) async throws {
+        if nodes.name(of: ip) == nil { try await nodes.add(name: name, address: ip) }
         var node = try await remote.get(Node.self, name: name)
         node.status = Self.status(ip: ip, ready: ready)
         _ = try await remote.update(node, subresource: "status")

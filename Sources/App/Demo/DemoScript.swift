@@ -2,9 +2,12 @@ import Controllers
 import Foundation
 import KubeAPI
 import Logging
+import TestAPIServer
 
 /// `barrelman demo`: a remote cluster with three nodes and a few services, an empty local cluster, the
-/// controllers between them, and a short script of remote changes so the reader sees each reaction.
+/// controllers between them, and a short script of remote changes so the reader sees each reaction. The remote
+/// nodes answer on loopback (each with its name), so the demo also sends requests through the local mirror and
+/// shows a node that stops answering losing its traffic while the remote API still calls it Ready.
 struct DemoScript {
     var pause: Duration = .seconds(2)
     /// Stop after the script instead of running until Ctrl-C (for CI's smoke run).
@@ -32,9 +35,17 @@ struct DemoScript {
         let narrator = DemoNarrator(local: clusters.local, printer: say)
         var settings = ControllerSettings()
         settings.remoteClusterName = "remote"
+        // Probes and requests reach the nodes through the fleet: the demo never dials a node address.
+        let network = DemoNodeNetwork(fleet: clusters.nodes)
         let barrelman = Barrelman(
             local: clusters.local, remote: clusters.remote,
-            options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60)), logger: logger)
+            options: BarrelmanOptions(settings: settings, resyncPeriod: .seconds(60), nodeDialer: network),
+            logger: logger)
+        let traffic = DemoTraffic(local: clusters.local, network: network, transport: clusters.transport)
+        let sendTraffic: @Sendable () async throws -> Void = {
+            let answers = try await traffic.send(6, to: "foo", "bar")
+            say("  traffic: 6 requests to foo/bar answered by \(answers.joined(separator: ", "))")
+        }
 
         say("\n==> barrelman starts: it mirrors foo/bar and shop/web, not the ClusterIP or ignored service")
         let background = Task {
@@ -53,9 +64,28 @@ struct DemoScript {
         try await clusters.setRemoteNode("node-c", ip: "10.0.0.3", ready: true)
         try await Task.sleep(for: pause)
 
+        say("\n==> local pods call foo/bar: kube-proxy spreads connections over the mirror's ready endpoints")
+        try await sendTraffic()
+
         say("\n==> remote: foo/bar's nodePort changes 30080 -> 30090")
         try await clusters.setRemoteNodePort("foo", "bar", port: 80, nodePort: 30090)
         try await Task.sleep(for: pause)
+
+        // node-a's listener changes behaviour; the remote API is not told. How long until its endpoint follows?
+        let nodeA: @Sendable (LoopbackNodeFleet.Behaviour, String) async throws -> Void = { behaviour, cause in
+            clusters.nodes.set("10.0.0.1", behaviour)
+            let ready = behaviour == .answering
+            let took = try await waitForEndpoint(of: traffic, "10.0.0.1", ready: ready)
+            let change = ready ? "is back in" : "left"
+            say(
+                took.map { "  node-a \(change) foo/bar's ready endpoints \(Self.seconds($0)) after \(cause)" }
+                    ?? "  node-a has not \(ready ? "come back to" : "left") foo/bar's ready endpoints within 60 s")
+            try await sendTraffic()
+        }
+        say("\n==> node-a stops answering (connections hang), while the remote API still says it is Ready")
+        try await nodeA(.hanging, "it stopped answering")
+        say("\n==> node-a answers again")
+        try await nodeA(.answering, "it answered again")
 
         say("\n==> remote: shop/web is deleted")
         try await clusters.remote.delete(Service.self, name: "web", namespace: "shop")
@@ -75,5 +105,23 @@ struct DemoScript {
             background.cancel()
         }
         await clusters.stop()
+    }
+
+    /// How long until `address` is (or is no longer) among foo/bar's ready endpoints in the local cluster;
+    /// nil if that did not happen within a minute.
+    private func waitForEndpoint(of traffic: DemoTraffic, _ address: String, ready: Bool) async throws -> Duration? {
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(60) {
+            let endpoints = try await traffic.readyEndpoints("foo", "bar")
+            if endpoints.contains(where: { $0.address == address }) == ready { return ContinuousClock.now - start }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// "2.3 s".
+    private static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
     }
 }

@@ -117,6 +117,10 @@ public final class LoopbackNodeFleet: Sendable {
         state.withLock { $0.byAddress[address]?.connections ?? 0 }
     }
 
+    /// The loopback port that dials of addresses no node was added for go to: one listener answering for any
+    /// node when started with `answerUnknownAddresses` (child processes get `*:*=127.0.0.1:PORT`), else refusing.
+    public var unknownAddressPort: Int { unknownPort }
+
     /// The node name answering at `address`, if any.
     public func name(of address: String) -> String? {
         state.withLock { $0.byAddress[address]?.name }

@@ -96,6 +96,9 @@ final class BarrelmanProcess: @unchecked Sendable {
         // Keep the developer's cloud credentials out of the subprocess.
         fullEnvironment["GOOGLE_APPLICATION_CREDENTIALS"] = nil
         for name in fullEnvironment.keys where name.hasPrefix("AWS_") { fullEnvironment[name] = nil }
+        // Probes never dial a node address from a test (the test dial guard cannot see into the child): every
+        // node refuses unless the test maps them to its loopback listeners (`TestClusterPair.nodeDialEnvironment`).
+        fullEnvironment["BARRELMAN_TEST_NODE_DIAL"] = "*:*=refuse"
         fullEnvironment.merge(environment) { $1 }
         process.environment = fullEnvironment
         let running = BarrelmanProcess(process: process, directory: directory)

@@ -3,7 +3,8 @@ import KubeAPI
 import TestAPIServer
 import TestSupport
 
-/// A remote and a local in-process API server for running the binary against.
+/// A remote and a local in-process API server for running the binary against, and loopback listeners
+/// answering for the remote's nodes.
 ///
 /// Unlike `TwoClusters`, bookmarks are effectively off: the test API server can deadlock when a client drops a
 /// watch at the instant an event is yielded to it (reported), and stopping barrelman drops every watch at once.
@@ -13,11 +14,14 @@ final class TestClusterPair: Sendable {
     let remote: KubeClient
     let local: KubeClient
     let namespace: String
+    /// Answers the binary's node probes for every node, on loopback.
+    let nodes: LoopbackNodeFleet
     private let transport: HTTPTransport
 
-    private init(remoteServer: TestAPIServer, localServer: TestAPIServer, namespace: String) {
+    private init(remoteServer: TestAPIServer, localServer: TestAPIServer, nodes: LoopbackNodeFleet, namespace: String) {
         self.remoteServer = remoteServer
         self.localServer = localServer
+        self.nodes = nodes
         self.namespace = namespace
         transport = HTTPTransport()
         remote = KubeClient(config: remoteServer.adminConfig(), transport: transport)
@@ -31,14 +35,22 @@ final class TestClusterPair: Sendable {
         let remoteServer = try await TestAPIServer.start(options: options)
         options.store.serviceCIDR = "10.112.0.0/16"
         let localServer: TestAPIServer
+        let nodes: LoopbackNodeFleet
         do {
             localServer = try await TestAPIServer.start(options: options)
         } catch {
             await remoteServer.stop()
             throw error
         }
+        do {
+            nodes = try await LoopbackNodeFleet.start(answerUnknownAddresses: true)
+        } catch {
+            await remoteServer.stop()
+            await localServer.stop()
+            throw error
+        }
         let pair = TestClusterPair(
-            remoteServer: remoteServer, localServer: localServer, namespace: TestCluster.uniqueName("bm-app"))
+            remoteServer: remoteServer, localServer: localServer, nodes: nodes, namespace: TestCluster.uniqueName("bm-app"))
         do {
             try await pair.seed()
             try await body(pair)
@@ -52,7 +64,14 @@ final class TestClusterPair: Sendable {
     private func stop() async {
         await remoteServer.stop()
         await localServer.stop()
+        await nodes.stop()
         transport.shutdown()
+    }
+
+    /// For the binary: its node probes (and node-port checks) go to `nodes` on loopback, so the real prober
+    /// runs against this pair's nodes without dialing their (fake) addresses.
+    var nodeDialEnvironment: [String: String] {
+        ["BARRELMAN_TEST_NODE_DIAL": "*:*=127.0.0.1:\(nodes.unknownAddressPort)"]
     }
 
     private func seed() async throws {
