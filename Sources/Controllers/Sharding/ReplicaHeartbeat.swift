@@ -1,0 +1,71 @@
+import Foundation
+import KubeAPI
+
+/// One replica's heartbeat Lease (`barrelman-replica-<hash of identity>`, labelled so replicas can list each
+/// other's), and the count of live replicas read from all of them.
+public struct ReplicaHeartbeat: Sendable {
+    /// Marks heartbeat Leases among the namespace's other Leases.
+    public static let label = "barrelman.tfw.io/replica-heartbeat"
+
+    public let config: ShardingConfig
+    private let client: KubeClient
+
+    public init(client: KubeClient, config: ShardingConfig) {
+        self.client = client
+        self.config = config
+    }
+
+    public var leaseName: String {
+        let hex = String(StableHash.of(config.identity), radix: 16)
+        return "barrelman-replica-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Renews (or creates) this replica's heartbeat.
+    public func beat(now: Date = Date()) async throws(KubeError) {
+        let timestamp = MicroTime.format(now)
+        let spec = LeaseSpec(
+            holderIdentity: config.identity, leaseDurationSeconds: Self.wholeSeconds(config.leaseDuration),
+            renewTime: timestamp)
+        do {
+            var lease = try await client.get(Lease.self, name: leaseName, namespace: config.leaseNamespace)
+            lease.spec = spec
+            lease.metadata.labels[Self.label] = "true"
+            _ = try await client.update(lease)
+        } catch where error.isNotFound {
+            _ = try await client.create(
+                Lease(
+                    metadata: ObjectMeta(name: leaseName, namespace: config.leaseNamespace, labels: [Self.label: "true"]),
+                    spec: spec))
+        }
+    }
+
+    /// The live replicas, this one included, from every replica's heartbeat.
+    public func liveReplicas(now: Date = Date()) async throws(KubeError) -> Int {
+        let leases = try await client.listAll(
+            Lease.self, namespace: config.leaseNamespace, options: ListOptions(labelSelector: "\(Self.label)=true"))
+        return Self.liveReplicas(leases.items, me: config.identity, now: now)
+    }
+
+    /// Takes this replica's heartbeat away (a clean stop), so the others count one replica less at once.
+    public func stop() async {
+        try? await client.delete(Lease.self, name: leaseName, namespace: config.leaseNamespace)
+    }
+
+    /// The distinct holders whose heartbeat is fresh (renewTime + leaseDurationSeconds after `now`), and `me`.
+    /// Wall clocks of one cluster's nodes agree to well under a lease duration; a skewed one only shifts shares.
+    public static func liveReplicas(_ heartbeats: [Lease], me: String, now: Date) -> Int {
+        var live: Set<String> = [me]
+        for lease in heartbeats {
+            guard let holder = lease.spec.holderIdentity, !holder.isEmpty,
+                let renewed = lease.spec.renewTime.flatMap(MicroTime.parse)
+            else { continue }
+            let duration = TimeInterval(lease.spec.leaseDurationSeconds ?? 0)
+            if renewed.addingTimeInterval(duration) > now { live.insert(holder) }
+        }
+        return live.count
+    }
+
+    static func wholeSeconds(_ duration: Duration) -> Int32 {
+        Int32(clamping: Int(max(1, (duration / .seconds(1)).rounded(.up))))
+    }
+}
