@@ -74,4 +74,12 @@ import Testing
         ]
         #expect(ReplicaHeartbeat.liveReplicas(leases, me: "me", now: Self.now) == 1)
     }
+
+    @Test func heartbeatsLongExpiredOrWithoutRenewalAreStaleFreshAndRecentlyExpiredOnesAreNot() {
+        let leases = [
+            Self.heartbeat("fresh", renewedSecondsAgo: 1), Self.heartbeat("just-expired", renewedSecondsAgo: 60),
+            Self.heartbeat("killed-yesterday", renewedSecondsAgo: 86_400), Self.heartbeat("no-time", renewedSecondsAgo: nil),
+        ]
+        #expect(ReplicaHeartbeat.stale(leases, now: Self.now).map(\.spec.holderIdentity) == ["killed-yesterday", "no-time"])
+    }
 }

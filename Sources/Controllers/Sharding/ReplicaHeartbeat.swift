@@ -39,10 +39,20 @@ public struct ReplicaHeartbeat: Sendable {
         }
     }
 
-    /// The live replicas, this one included, from every replica's heartbeat.
+    /// How long after its expiry a heartbeat left by a replica that never stopped cleanly (a killed pod; each
+    /// pod has an identity of its own) is deleted.
+    public static let staleAfter: TimeInterval = 600
+
+    /// The live replicas, this one included, from every replica's heartbeat; deletes the stale ones on the way.
     public func liveReplicas(now: Date = Date()) async throws(KubeError) -> Int {
         let leases = try await client.listAll(
             Lease.self, namespace: config.leaseNamespace, options: ListOptions(labelSelector: "\(Self.label)=true"))
+        for lease in Self.stale(leases.items, now: now) {
+            // Only as read: a replica renewing it meanwhile keeps it (409).
+            try? await client.delete(
+                Lease.self, name: lease.metadata.name, namespace: config.leaseNamespace,
+                options: DeleteOptions(preconditionResourceVersion: lease.metadata.resourceVersion))
+        }
         return Self.liveReplicas(leases.items, me: config.identity, now: now)
     }
 
@@ -63,6 +73,15 @@ public struct ReplicaHeartbeat: Sendable {
             if renewed.addingTimeInterval(duration) > now { live.insert(holder) }
         }
         return live.count
+    }
+
+    /// Heartbeats expired for more than `staleAfter`, or with no renewal time at all.
+    public static func stale(_ heartbeats: [Lease], now: Date) -> [Lease] {
+        heartbeats.filter { lease in
+            guard let renewed = lease.spec.renewTime.flatMap(MicroTime.parse) else { return true }
+            let expiry = renewed.addingTimeInterval(TimeInterval(lease.spec.leaseDurationSeconds ?? 0))
+            return expiry.addingTimeInterval(staleAfter) < now
+        }
     }
 
     static func wholeSeconds(_ duration: Duration) -> Int32 {
