@@ -82,4 +82,10 @@ import Testing
         ]
         #expect(ReplicaHeartbeat.stale(leases, now: Self.now).map(\.spec.holderIdentity) == ["killed-yesterday", "no-time"])
     }
+
+    @Test func replicasWithTheSameRemotesAreOneGroupAndOtherRemotesAnother() {
+        #expect(ReplicaHeartbeat.group(remotes: ["west", "east"]) == ReplicaHeartbeat.group(remotes: ["east", "west"]))
+        #expect(ReplicaHeartbeat.group(remotes: ["east", "west"]) != ReplicaHeartbeat.group(remotes: ["east"]))
+        #expect(ReplicaHeartbeat.group(remotes: ["east", "west"]).count == 16, "a label value")
+    }
 }

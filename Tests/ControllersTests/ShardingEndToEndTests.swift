@@ -35,7 +35,9 @@ import Testing
     }
 
     /// Starts a replica over all six remotes; `killable` replicas release nothing when stopped, as a killed pod.
-    static func start(_ identity: String, killable: Bool = false, _ clusters: TwoClusters) async -> Replica {
+    static func start(
+        _ identity: String, killable: Bool = false, remotes: [String] = remoteNames, _ clusters: TwoClusters
+    ) async -> Replica {
         let fleet = RemoteFleet<String>(
             local: LocalCluster(client: clusters.local, resyncPeriod: .seconds(60), dryRun: false),
             retryDelay: .milliseconds(200),
@@ -44,7 +46,7 @@ import Testing
                 renewPeriod: .seconds(1), releaseOnCancel: !killable))
         let task = Task { await fleet.run() }
         await fleet.apply(
-            remoteNames.map { remote in
+            remotes.map { remote in
                 RemoteFleet<String>.Member(name: remote, configuration: remote) {
                     let settings = Self.settings(remote, clusters)
                     return RemoteFleet.Resolved(
@@ -77,11 +79,13 @@ import Testing
                 while !Task.isCancelled {
                     let replicas = self.replicas.withLock { $0 }
                     let before = replicas.map { ($0.identity, Set($0.fleet.leadingRemotes)) }
-                    var holders: [String: String] = [:]
+                    // nil when the list failed (or was cancelled as the watch ends): then only the views are checked.
+                    var holders: [String: String]?
                     if let leases = try? await clusters.local.listAll(Lease.self, namespace: clusters.namespace) {
+                        holders = [:]
                         for lease in leases.items {
                             if let remote = remoteByLease[lease.metadata.name] {
-                                holders[remote] = lease.spec.holderIdentity ?? ""
+                                holders?[remote] = lease.spec.holderIdentity ?? ""
                             }
                         }
                     }
@@ -95,7 +99,7 @@ import Testing
 
         /// Two replicas' views never share a remote; a remote a replica led both before and after the Leases
         /// were read has a Lease naming that replica.
-        func check(before: [(String, Set<String>)], after: [(String, Set<String>)], holders: [String: String]) {
+        func check(before: [(String, Set<String>)], after: [(String, Set<String>)], holders: [String: String]?) {
             var found: [String] = []
             for view in [before, after] {
                 for (index, (first, led)) in view.enumerated() {
@@ -105,6 +109,7 @@ import Testing
                 }
             }
             for ((identity, led), (_, stillLed)) in zip(before, after) {
+                guard let holders else { break }
                 for remote in led.intersection(stillLed) where holders[remote] != identity {
                     found.append("\(identity) leads \(remote) but its Lease names \(holders[remote] ?? "nobody")")
                 }
@@ -145,6 +150,9 @@ import Testing
             let watch = DoubleLeaderWatch()
             let watching = watch.watch(clusters)
 
+            // Another Deployment's replica in the same namespace, with other remotes: not counted in the shares.
+            let other = await Self.start("other-deployment", remotes: ["x1"], clusters)
+
             // Three replicas starting together: 2 + 2 + 2 within a minute.
             var replicas: [Replica] = []
             for (identity, killable) in [("replica-a", false), ("replica-b", false), ("replica-c", true)] {
@@ -181,7 +189,9 @@ import Testing
             await watching.value
             #expect(watch.samples.load(ordering: .relaxed) > 20)
             #expect(watch.violations.withLock { $0 }.isEmpty, "\(watch.violations.withLock { $0.prefix(10) })")
-            for replica in replicas { await replica.stop() }
+            #expect(other.fleet.leadingRemotes == ["x1"])
+            #expect(other.fleet.share.liveReplicas == 1)
+            for replica in replicas + [other] { await replica.stop() }
         }
     }
 }

@@ -163,8 +163,9 @@ public final class RemoteFleet<Configuration: Hashable & Sendable>: Sendable {
         while !Task.isCancelled {
             var live: Int?
             do {
-                try await heartbeat.beat()
-                live = try await heartbeat.liveReplicas()
+                let group = ReplicaHeartbeat.group(remotes: memberNames)
+                try await heartbeat.beat(group: group)
+                live = try await heartbeat.liveReplicas(group: group)
                 if failing { logger.info("replica heartbeat \(config.leaseNamespace)/\(heartbeat.leaseName) renewed again") }
                 failing = false
             } catch {

@@ -3,9 +3,20 @@ import KubeAPI
 
 /// One replica's heartbeat Lease (`barrelman-replica-<hash of identity>`, labelled so replicas can list each
 /// other's), and the count of live replicas read from all of them.
+///
+/// The label's value is the replica's group: a hash of the remotes it is configured with. Replicas count only
+/// their group's heartbeats, so two Deployments with different remote-configs in one namespace do not shrink
+/// each other's shares (which could leave remotes unled); while a changed file reaches the replicas one by one,
+/// the groups are smaller for a moment and each replica competes for more, which the Leases keep safe.
 public struct ReplicaHeartbeat: Sendable {
-    /// Marks heartbeat Leases among the namespace's other Leases.
+    /// Marks heartbeat Leases among the namespace's other Leases; the value is the group.
     public static let label = "barrelman.tfw.io/replica-heartbeat"
+
+    /// The group of a replica configured with the remotes named `remotes`, in any order.
+    public static func group(remotes: [String]) -> String {
+        let hex = String(StableHash.of(remotes.sorted().joined(separator: "\n")), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 
     public let config: ShardingConfig
     private let client: KubeClient
@@ -20,8 +31,8 @@ public struct ReplicaHeartbeat: Sendable {
         return "barrelman-replica-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Renews (or creates) this replica's heartbeat.
-    public func beat(now: Date = Date()) async throws(KubeError) {
+    /// Renews (or creates) this replica's heartbeat, in `group`.
+    public func beat(group: String, now: Date = Date()) async throws(KubeError) {
         let timestamp = MicroTime.format(now)
         let spec = LeaseSpec(
             holderIdentity: config.identity, leaseDurationSeconds: Self.wholeSeconds(config.leaseDuration),
@@ -29,12 +40,12 @@ public struct ReplicaHeartbeat: Sendable {
         do {
             var lease = try await client.get(Lease.self, name: leaseName, namespace: config.leaseNamespace)
             lease.spec = spec
-            lease.metadata.labels[Self.label] = "true"
+            lease.metadata.labels[Self.label] = group
             _ = try await client.update(lease)
         } catch where error.isNotFound {
             _ = try await client.create(
                 Lease(
-                    metadata: ObjectMeta(name: leaseName, namespace: config.leaseNamespace, labels: [Self.label: "true"]),
+                    metadata: ObjectMeta(name: leaseName, namespace: config.leaseNamespace, labels: [Self.label: group]),
                     spec: spec))
         }
     }
@@ -43,17 +54,19 @@ public struct ReplicaHeartbeat: Sendable {
     /// pod has an identity of its own) is deleted.
     public static let staleAfter: TimeInterval = 600
 
-    /// The live replicas, this one included, from every replica's heartbeat; deletes the stale ones on the way.
-    public func liveReplicas(now: Date = Date()) async throws(KubeError) -> Int {
+    /// The live replicas of `group`, this one included, from their heartbeats; deletes stale heartbeats (of
+    /// any group) on the way.
+    public func liveReplicas(group: String, now: Date = Date()) async throws(KubeError) -> Int {
         let leases = try await client.listAll(
-            Lease.self, namespace: config.leaseNamespace, options: ListOptions(labelSelector: "\(Self.label)=true"))
+            Lease.self, namespace: config.leaseNamespace, options: ListOptions(labelSelector: Self.label))
         for lease in Self.stale(leases.items, now: now) {
             // Only as read: a replica renewing it meanwhile keeps it (409).
             try? await client.delete(
                 Lease.self, name: lease.metadata.name, namespace: config.leaseNamespace,
                 options: DeleteOptions(preconditionResourceVersion: lease.metadata.resourceVersion))
         }
-        return Self.liveReplicas(leases.items, me: config.identity, now: now)
+        return Self.liveReplicas(
+            leases.items.filter { $0.metadata.labels[Self.label] == group }, me: config.identity, now: now)
     }
 
     /// Takes this replica's heartbeat away (a clean stop), so the others count one replica less at once.
