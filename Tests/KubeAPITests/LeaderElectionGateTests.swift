@@ -9,29 +9,50 @@ import Testing
 @Suite struct LeaderElectionGateTests {
     typealias Support = LeaderElectionTests
 
-    @Test func aCandidateThatMayNotCompeteNeverTakesAFreeLeaseButTakesItAtOnceWhenAllowed() async throws {
-        try await Support.inProcess { cluster, _ in
-            let recorder = Support.LeadRecorder()
-            let competes = Atomic<Bool>(false)
+    /// A candidate named "shard" that competes only while `competes` is true, which it starts false.
+    struct GatedCandidate {
+        final class Gate: Sendable {
+            let open = Atomic<Bool>(false)
+        }
+
+        let elector: LeaderElector
+        let competes = Gate()
+        let task: Task<Void, Never>
+
+        init(_ cluster: TestCluster, recorder: Support.LeadRecorder) {
+            let competes = competes
             let elector = LeaderElector(
                 client: cluster.client, config: Support.config(cluster, identity: "shard"),
-                shouldCompete: { competes.load(ordering: .relaxed) })
-            let task = Task { await elector.run(lead: recorder.lead("shard")) }
-            try await Task.sleep(for: Support.leaseDuration * 2)
-            #expect(!elector.isLeader)
-            #expect(recorder.start(of: "shard") == nil)
-            #expect(
-                (try? await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)) == nil,
-                "watching writes nothing")
+                shouldCompete: { competes.open.load(ordering: .relaxed) })
+            self.elector = elector
+            task = Task { await elector.run(lead: recorder.lead("shard")) }
+        }
 
-            competes.store(true, ordering: .relaxed)
+        /// Lets it compete; returns how long it then took to lead.
+        func allowAndTimeTheLead() async throws -> Duration {
+            competes.open.store(true, ordering: .relaxed)
             let allowed = ContinuousClock.now
             try await expectEventually("leads once it may compete", timeout: Support.maxAcquirePause + Support.slack) {
                 elector.isLeader
             }
-            #expect(allowed.duration(to: .now) < Support.maxAcquirePause + Support.slack)
+            let took = allowed.duration(to: .now)
             task.cancel()
             await task.value
+            return took
+        }
+    }
+
+    @Test func aCandidateThatMayNotCompeteNeverTakesAFreeLeaseButTakesItAtOnceWhenAllowed() async throws {
+        try await Support.inProcess { cluster, _ in
+            let recorder = Support.LeadRecorder()
+            let shard = GatedCandidate(cluster, recorder: recorder)
+            try await Task.sleep(for: Support.leaseDuration * 2)
+            #expect(!shard.elector.isLeader)
+            #expect(recorder.start(of: "shard") == nil)
+            #expect(
+                (try? await cluster.client.get(Lease.self, name: "barrelman-leader", namespace: cluster.namespace)) == nil,
+                "watching writes nothing")
+            #expect(try await shard.allowAndTimeTheLead() < Support.maxAcquirePause + Support.slack)
         }
     }
 
@@ -43,21 +64,12 @@ import Testing
             try await expectEventually { crashed.elector.isLeader }
             await crashed.stop()
 
-            let competes = Atomic<Bool>(false)
-            let shard = LeaderElector(
-                client: cluster.client, config: Support.config(cluster, identity: "shard"),
-                shouldCompete: { competes.load(ordering: .relaxed) })
-            let task = Task { await shard.run(lead: recorder.lead("shard")) }
+            let shard = GatedCandidate(cluster, recorder: recorder)
             // Watching for longer than the lease: the record stood still all that time on our clock.
             try await Task.sleep(for: Support.recordedLeaseDuration + .milliseconds(500))
-            #expect(!shard.isLeader)
-            competes.store(true, ordering: .relaxed)
-            let allowed = ContinuousClock.now
-            try await expectEventually { shard.isLeader }
+            #expect(!shard.elector.isLeader)
             // Less than the lease it would have waited had it not watched (one acquire pause, 0.44 s, in fact).
-            #expect(allowed.duration(to: .now) < Support.recordedLeaseDuration, "no second lease duration to wait")
-            task.cancel()
-            await task.value
+            #expect(try await shard.allowAndTimeTheLead() < Support.recordedLeaseDuration, "no second lease duration to wait")
         }
     }
 
