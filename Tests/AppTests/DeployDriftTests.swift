@@ -120,7 +120,8 @@ struct DeployDriftTests {
     /// What barrelman does in the local cluster, as `group/resource: verbs`. Keep in step with
     /// Sources/Controllers/Runtime/LocalWriter.swift (every write), the local informers in
     /// Sources/Controllers/Runtime/Barrelman.swift (list, watch), EventRecorder.swift and
-    /// Sources/KubeAPI/LeaderElection/LeaderElector.swift (the Lease, granted by the Role).
+    /// Sources/KubeAPI/LeaderElection/LeaderElector.swift (the Lease, granted by the Role) and
+    /// Sources/Controllers/Sharding/ReplicaHeartbeat.swift (the replicas' heartbeats: list, delete).
     static let clusterRoleGrants: Set<String> = grants([
         "/services": ["list", "watch", "create", "update", "delete"],
         "/endpoints": ["list", "watch", "create", "update", "delete"],
@@ -128,7 +129,9 @@ struct DeployDriftTests {
         "/namespaces": ["get", "create"],
         "/events": ["create"],
     ])
-    static let roleGrants: Set<String> = grants(["coordination.k8s.io/leases": ["get", "create", "update"]])
+    static let roleGrants: Set<String> = grants([
+        "coordination.k8s.io/leases": ["get", "list", "create", "update", "delete"]
+    ])
 
     static func grants(_ table: [String: [String]]) -> Set<String> {
         Set(table.flatMap { resource, verbs in verbs.map { "\(resource):\($0)" } })

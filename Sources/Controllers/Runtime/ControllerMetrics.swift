@@ -68,6 +68,16 @@ public struct ControllerMetrics: Sendable {
         Gauge(label: "barrelman_services_failing_open", dimensions: remoteDimension).record(count)
     }
 
+    /// `barrelman_leading_remotes`: the remotes whose mirror this process runs (it leads their Lease).
+    public func leadingRemotes(_ count: Int) {
+        Gauge(label: "barrelman_leading_remotes").record(count)
+    }
+
+    /// `barrelman_leading_remote{remote}`: 1 while this process leads the remote, else 0.
+    public func leadingRemote(_ remote: String, _ leading: Bool) {
+        Gauge(label: "barrelman_leading_remote", dimensions: [("remote", remote)]).record(leading ? 1 : 0)
+    }
+
     /// The work queues' own metrics.
     public var workQueue: any WorkQueueMetrics { WorkQueueMetricsAdapter(remoteDimension: remoteDimension) }
 }

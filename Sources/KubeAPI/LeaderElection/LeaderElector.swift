@@ -15,6 +15,9 @@ public final class LeaderElector: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let state = Mutex(ElectorState())
+    /// Asked before each attempt to acquire: false keeps this candidate watching the lease without writing
+    /// it (a shard at its fair share), so once it competes again it knows how long the record stood still.
+    private let shouldCompete: @Sendable () -> Bool
 
     private struct ElectorState {
         /// The lease as last read or written, for its resourceVersion.
@@ -23,14 +26,18 @@ public final class LeaderElector: Sendable {
         var observedSpec: LeaseSpec?
         var observedTime: ContinuousClock.Instant?
         var leading = false
+        /// Set by `releaseWhenStopped`: release on cancellation even without `releaseOnCancel`.
+        var releaseRequested = false
     }
 
     public init(
         client: KubeClient, config: LeaderElectionConfig,
-        logger: Logger = Logger(label: "barrelman.leaderelection")
+        logger: Logger = Logger(label: "barrelman.leaderelection"),
+        shouldCompete: @escaping @Sendable () -> Bool = { true }
     ) {
         self.client = client
         self.config = config
+        self.shouldCompete = shouldCompete
         var logger = logger
         logger[metadataKey: "lease"] = "\(config.leaseNamespace)/\(config.leaseName)"
         logger[metadataKey: "identity"] = "\(config.identity)"
@@ -49,6 +56,12 @@ public final class LeaderElector: Sendable {
             guard let holder = state.observedSpec?.holderIdentity, !holder.isEmpty else { return nil }
             return holder
         }
+    }
+
+    /// Makes the next cancellation of `run` release the lease, whatever `releaseOnCancel` says: a shard above
+    /// its fair share hands one remote over at once and keeps running.
+    public func releaseWhenStopped() {
+        state.withLock { $0.releaseRequested = true }
     }
 
     /// Campaigns until cancelled. Call it once per elector. While this instance holds the lease, `lead` runs; it is cancelled (and awaited)
@@ -75,7 +88,7 @@ public final class LeaderElector: Sendable {
         }
         // Also when cancelled while campaigning again after a late renewal: the record may still name us.
         // `release` checks that it does before clearing it.
-        if config.releaseOnCancel {
+        if config.releaseOnCancel || state.withLock({ $0.releaseRequested }) {
             // A fresh task: the cancelled one would cancel the release request too.
             await Task { await self.release() }.value
         }
@@ -88,7 +101,9 @@ public final class LeaderElector: Sendable {
     private func acquire() async -> ContinuousClock.Instant? {
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            if await withDeadline(started + config.renewDeadline, { await self.tryAcquireOrRenew() }) == true {
+            if !shouldCompete() {
+                _ = await withDeadline(started + config.renewDeadline, { await self.observe() })
+            } else if await withDeadline(started + config.renewDeadline, { await self.tryAcquireOrRenew() }) == true {
                 return started
             }
             let jitter = config.retryPeriod * (Double.random(in: 0..<1) * Self.jitterFactor)
@@ -132,6 +147,27 @@ public final class LeaderElector: Sendable {
         }
     }
 
+    /// Reads the lease and notes when its record last changed, writing nothing.
+    private func observe() async -> Bool? {
+        guard let current = try? await client.get(Lease.self, name: config.leaseName, namespace: config.leaseNamespace)
+        else { return nil }
+        noteObserved(current, at: .now)
+        return true
+    }
+
+    /// Records `current` as seen at `now`; the observation time moves only when the record changed.
+    @discardableResult
+    private func noteObserved(_ current: Lease, at now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        state.withLock { state in
+            if state.observedSpec != current.spec || state.observedTime == nil {
+                state.observedSpec = current.spec
+                state.observedTime = now
+            }
+            state.lease = current
+            return state.observedTime ?? now
+        }
+    }
+
     /// One attempt, as client-go's `tryAcquireOrRenew`: create the lease, or take it over when it is free or
     /// expired by our clock, or renew it when we hold it.
     private func tryAcquireOrRenew() async -> Bool {
@@ -162,14 +198,7 @@ public final class LeaderElector: Sendable {
             return false
         }
 
-        let observed = state.withLock { state in
-            if state.observedSpec != current.spec || state.observedTime == nil {
-                state.observedSpec = current.spec
-                state.observedTime = now
-            }
-            state.lease = current
-            return (time: state.observedTime ?? now, spec: current.spec)
-        }
+        let observed = (time: noteObserved(current, at: now), spec: current.spec)
         let holder = observed.spec.holderIdentity ?? ""
         let heldByUs = holder == config.identity
         if !holder.isEmpty, !heldByUs {
