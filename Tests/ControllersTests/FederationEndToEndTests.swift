@@ -33,8 +33,8 @@ import Testing
             let fleet = RemoteFleet<String>(local: local, retryDelay: .milliseconds(200))
             let running = Task { await fleet.run() }
             await fleet.apply([
-                member("east", clusters.remote, clusters, priority: eastPriority),
-                member("west", west, clusters, priority: westPriority),
+                RemoteFleetTests.member("east", clusters.remote, clusters: clusters, priority: eastPriority),
+                RemoteFleetTests.member("west", west, clusters: clusters, priority: westPriority),
             ])
             do {
                 try await body(clusters, west, westServer)
@@ -47,20 +47,6 @@ import Testing
             running.cancel()
             await running.value
             await westServer.stop()
-        }
-    }
-
-    static func member(_ name: String, _ remote: KubeClient, _ clusters: TwoClusters, priority: Int?) -> RemoteFleet<String>.Member {
-        RemoteFleet<String>.Member(name: name, configuration: name) {
-            var settings = ControllerSettings(
-                allowedNamespaces: [clusters.namespace], remoteClusterName: name, remoteClusterID: "kubeconfig/\(name)")
-            settings.priority = priority
-            return RemoteFleet.Resolved(
-                remote: remote,
-                options: BarrelmanOptions(
-                    settings: settings, resyncPeriod: .seconds(60), reach: FaultTests.patientProbes,
-                    nodeDialer: clusters.nodes),
-                lease: nil)
         }
     }
 
@@ -119,6 +105,21 @@ import Testing
             // West loses it too: the local service goes.
             try await west.delete(Service.self, name: "web", namespace: clusters.namespace)
             try await expectEventually("the local service is gone") { await Self.localService(clusters) == nil }
+        }
+    }
+
+    @Test func aRemoteThatCannotBeReachedKeepsItsSlices() async throws {
+        try await Self.withFleet { clusters, west, westServer in
+            try await Self.createService(clusters.remote, clusters)
+            try await Self.createService(west, clusters)
+            try await expectEventually("the union") {
+                try await EndToEndTests.endpointsOf(clusters, "web").ready == Self.eastNodes + Self.westNodes
+            }
+            let before = try await Self.slices(clusters, source: "west").map(\.metadata.uid)
+            await westServer.stop()
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await Self.slices(clusters, source: "west").map(\.metadata.uid) == before, "nothing deleted")
+            #expect(await Self.localService(clusters) != nil)
         }
     }
 
