@@ -84,8 +84,11 @@ import Testing
             #expect(!westSlices.isEmpty)
             #expect(westSlices.allSatisfy { $0.metadata.annotations[BarrelmanLabels.remoteClusterAnnotation] == "kubeconfig/west" })
 
-            // Steady state: nobody fights over the Service or anyone's slices.
+            // Nobody fought over the Service on the way either: a create each (one finds the name taken), and at
+            // most one takeover when the younger source's create came first.
             let server = try #require(clusters.localServer)
+            #expect(server.state.faults.writeCount(resource: "services") <= 3)
+            // Steady state: nobody fights over the Service or anyone's slices.
             try await Task.sleep(for: .seconds(2))
             server.state.faults.resetCounts()
             try await Task.sleep(for: .seconds(5))

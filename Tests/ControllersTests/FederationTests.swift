@@ -126,6 +126,11 @@ struct FederationTests {
         var local = desiredFederatedServiceFixture(writer: "west")
         local.metadata.uid = "u1"
         let east = Self.source("kubeconfig/east", created: "2026-01-03T00:00:00Z")
+        var recorded = local
+        recorded.metadata.annotations[BarrelmanLabels.sourceCreatedAnnotation] = "2026-01-01T00:00:00Z"
+        #expect(
+            planFederatedService(remote: nil, local: recorded, others: [east], settings: Self.settings("west"))
+                == .update(local), "the writer withdraws its creation time while another source remains")
         #expect(planFederatedService(remote: nil, local: local, others: [east], settings: Self.settings("west")) == .none)
         #expect(
             planFederatedService(remote: nil, local: local, others: [], settings: Self.settings("west"))
@@ -147,6 +152,20 @@ struct FederationTests {
         #expect(
             remoteServiceFederates(
                 Fixture.remote(annotations: [BarrelmanLabels.federateAnnotation: "true"]), settings: Self.settings("x", federate: false)))
+    }
+
+    @Test func aYoungerSourceLeavesTheServiceToItsRecordedWriterBeforeTheWritersSlicesExist() {
+        let west = Self.remote(created: "2026-01-01T00:00:00Z")
+        guard case .create(var local) = planFederatedService(remote: west, local: nil, others: [], settings: Self.settings("west"))
+        else { Issue.record("west creates"); return }
+        local.metadata.uid = "u1"
+        #expect(local.metadata.annotations[BarrelmanLabels.sourceCreatedAnnotation] == "2026-01-01T00:00:00Z")
+        let east = Self.remote(created: "2026-01-02T00:00:00Z")
+        #expect(planFederatedService(remote: east, local: local, others: [], settings: Self.settings("east")) == .none)
+        // An older source that lost the race to create takes it over.
+        let older = Self.remote(created: "2025-12-31T00:00:00Z")
+        guard case .update = planFederatedService(remote: older, local: local, others: [], settings: Self.settings("east"))
+        else { Issue.record("the older takes over"); return }
     }
 
     func desiredFederatedServiceFixture(writer: String) -> Service {

@@ -12,7 +12,8 @@ extension BarrelmanLabels {
     public static let federateValue = "true"
     /// EndpointSlice label naming the cluster whose nodes the slice holds (the Multi-Cluster Services API's).
     public static let sourceClusterLabel = "multicluster.kubernetes.io/source-cluster"
-    /// Slice annotation: the creationTimestamp of the source cluster's remote service (the oldest writes the Service).
+    /// Slice annotation: the creationTimestamp of the source cluster's remote service (the oldest writes the Service);
+    /// also on the Service, for its writer's, until the writer's remote service goes.
     public static let sourceCreatedAnnotation = "barrelman.tfw.io/source-created"
     /// Slice annotation: the source cluster's mirrored ports, `name/protocol/port/nodePort` comma-separated.
     public static let sourcePortsAnnotation = "barrelman.tfw.io/source-ports"
