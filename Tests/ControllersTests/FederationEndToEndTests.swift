@@ -69,13 +69,18 @@ import Testing
         }
     }
 
+    /// `web` federated in east, then west, served with the union of both clusters' ready nodes.
+    static func federateInBoth(_ clusters: TwoClusters, _ west: KubeClient) async throws {
+        try await createService(clusters.remote, clusters)
+        try await createService(west, clusters)
+        try await expectEventually("the union of both clusters' ready nodes") {
+            try await EndToEndTests.endpointsOf(clusters, "web").ready == eastNodes + westNodes
+        }
+    }
+
     @Test func everyRemoteServesItsOwnSliceSetAndTheServiceGoesWithTheLastOne() async throws {
         try await Self.withFleet { clusters, west, _ in
-            try await Self.createService(clusters.remote, clusters)
-            try await Self.createService(west, clusters)
-            try await expectEventually("the union of both clusters' ready nodes") {
-                try await EndToEndTests.endpointsOf(clusters, "web").ready == Self.eastNodes + Self.westNodes
-            }
+            try await Self.federateInBoth(clusters, west)
             let service = await Self.localService(clusters)
             #expect(service.map { BarrelmanLabels.isFederated($0.metadata) } == true)
             #expect(service?.metadata.annotations[BarrelmanLabels.remoteClusterAnnotation] == "kubeconfig/east",
@@ -113,11 +118,7 @@ import Testing
 
     @Test func aRemoteThatCannotBeReachedKeepsItsSlices() async throws {
         try await Self.withFleet { clusters, west, westServer in
-            try await Self.createService(clusters.remote, clusters)
-            try await Self.createService(west, clusters)
-            try await expectEventually("the union") {
-                try await EndToEndTests.endpointsOf(clusters, "web").ready == Self.eastNodes + Self.westNodes
-            }
+            try await Self.federateInBoth(clusters, west)
             let before = try await Self.slices(clusters, source: "west").map(\.metadata.uid)
             await westServer.stop()
             try await Task.sleep(for: .seconds(3))
