@@ -1,5 +1,6 @@
 import KubeAPI
 import Logging
+import Synchronization
 
 /// Mirrors qualifying remote services into the local cluster.
 ///
@@ -12,6 +13,9 @@ public final class ServiceController: Sendable {
     /// The local slices: a federated service's other sources are recorded on theirs (nil: no federation).
     let localSlices: Informer<EndpointSlice>?
     private let localSliceIndex = ServiceSliceIndex()
+    /// Federated services whose create found the name taken once: another source's create, most likely, which
+    /// the local cache shows in a moment; taken again, it is someone else's and reported as for any mirror.
+    private let federatedNameTaken = Mutex<Set<ObjectKey>>([])
     let writer: LocalWriter
     let conflicts: OwnershipConflicts
     let settings: ControllerSettings
@@ -86,6 +90,9 @@ public final class ServiceController: Sendable {
     /// How often a mirror whose name an unwatched local service holds is tried again.
     static let nameTakenRecheck: Duration = .seconds(600)
 
+    /// How soon a federated service's create that found the name taken is looked at again.
+    static let federatedNameTakenRecheck: Duration = .seconds(1)
+
     /// Brings the local service `key` to what the remote one asks for.
     func reconcile(_ key: ObjectKey) async throws {
         let remote = remoteServices.get(key)
@@ -110,8 +117,11 @@ public final class ServiceController: Sendable {
         if case .create = action, conflicts.isReported(key, resource: "service", within: Self.nameTakenRecheck) { return }
         do {
             let result = try await writer.apply(action, remote: remote)
-            // Another source created the federated service first: its add event brings it back here.
-            if result == .nameTaken, federated { return }
+            if result == .nameTaken, federated, federatedNameTaken.withLock({ $0.insert(key).inserted }) {
+                loop.enqueue(key, after: Self.federatedNameTakenRecheck)
+                return
+            }
+            federatedNameTaken.withLock { _ = $0.remove(key) }
             if result == .nameTaken, case .create(let desired) = action {
                 conflicts.report(
                     resource: "service", service: desired, holder: "a service barrelman did not create",
