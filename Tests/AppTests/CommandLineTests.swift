@@ -60,6 +60,7 @@ struct CommandLineTests {
             (["-resync-period=5x"], "resync-period"),
             (["-nodeportsvc=maybe"], "nodeportsvc"),
             (["-require-export=maybe"], "require-export"),
+            (["-federate=maybe"], "federate"),
             (["-leader-elect=perhaps"], "leader-elect"),
             (["-endpoints-mode", "carrier-pigeon"], "endpoints-mode"),
             (["-sc-workers", "two"], "sc-workers"),

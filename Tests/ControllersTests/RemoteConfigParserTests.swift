@@ -349,7 +349,7 @@ import Testing
         var base = ControllerSettings(allowedNamespaces: ["from-flags"], remoteClusterName: "seed", remoteClusterID: "seed-id")
         base.nodesPerService = 7
         let specs = try Self.parse(
-            Self.west("    namespaces: [shop]\n    require-export: true\n")
+            Self.west("    namespaces: [shop]\n    require-export: true\n    priority: 1\n")
                 + "  - {name: east, provider: kubeconfig, kubeconfig: /k/east.yaml, id: kubeconfig/east, nodes-per-service: 0}\n")
         let west = specs[0].settings(over: base)
         #expect(west.remoteClusterName == "west")
@@ -358,11 +358,13 @@ import Testing
         #expect(west.ignoredNamespaces == ["kube-system"])
         #expect(west.nodesPerService == 7)
         #expect(west.requireExport)
+        #expect(west.priority == 1)
         let east = specs[1].settings(over: base)
         #expect(east.remoteClusterID == "kubeconfig/east")
         #expect(east.allowedNamespaces == ["from-flags"])
         #expect(east.nodesPerService == 0)
         #expect(!east.requireExport)
+        #expect(east.priority == nil)
     }
 
     @Test func aFileThatIsNotThereOrNotTextIsOneLine() throws {

@@ -7,14 +7,16 @@ import Testing
 /// Several remotes in one process over one set of local caches (`-remote-config`): each keeps to its own
 /// objects, and the configuration can change while it runs.
 @Suite(.timeLimit(.minutes(2))) struct RemoteFleetTests {
-    /// A member for `remote` named `name`, identity `kubeconfig/<name>`, bounded to the test's namespace.
+    /// A member for `remote` named `name`, identity `kubeconfig/<name>`, bounded to the test's namespace, with
+    /// a failover `priority` for federated services.
     static func member(
-        _ name: String, _ remote: KubeClient, clusters: TwoClusters, resolveFails: Bool = false
+        _ name: String, _ remote: KubeClient, clusters: TwoClusters, resolveFails: Bool = false, priority: Int? = nil
     ) -> RemoteFleet<String>.Member {
         RemoteFleet<String>.Member(name: name, configuration: name) {
             if resolveFails { throw TransportError.connectionFailed("\(name) cannot be reached") }
-            let settings = ControllerSettings(
+            var settings = ControllerSettings(
                 allowedNamespaces: [clusters.namespace], remoteClusterName: name, remoteClusterID: "kubeconfig/\(name)")
+            settings.priority = priority
             return RemoteFleet.Resolved(
                 remote: remote,
                 options: BarrelmanOptions(

@@ -47,6 +47,7 @@ import Testing
         ("no namespace", changing { $0.metadata.namespace = nil }),
         ("in an ignored namespace", changing { $0.metadata.namespace = "kube-system" }),
         ("no uid", changing { $0.metadata.uid = nil }),
+        ("federated", changing { $0.metadata.annotations[BarrelmanLabels.federateAnnotation] = "true" }),
     ]
 
     static let settings: [(String, ControllerSettings)] = [
@@ -54,6 +55,7 @@ import Testing
         ("NodePort mirrors", Fixture.with { $0.createNodePortServices = true }),
         ("no LoadBalancer mirroring", Fixture.with { $0.mirrorLoadBalancer = false }),
         ("exports required", Fixture.with { $0.requireExport = true }),
+        ("every service federated", Fixture.with { $0.federate = true }),
     ]
 
     @Test(arguments: 0..<remotes.count, 0..<settings.count)
@@ -74,11 +76,22 @@ import Testing
         if remoteServiceQualifies(remote, settings: settings) {
             #expect(planService(remote: projected, local: mirror, settings: settings) == .none, "a mirror in sync: \(what)")
         }
+        #expect(remoteServiceFederates(projected, settings: settings) == remoteServiceFederates(remote, settings: settings), "\(what)")
+        #expect(FederationSource(remote: projected, settings: settings) == FederationSource(remote: remote, settings: settings), "\(what)")
+        for local in [nil, mirror] {
+            #expect(
+                planFederatedService(remote: projected, local: local, others: [], settings: settings)
+                    == planFederatedService(remote: remote, local: local, others: [], settings: settings), "\(what)")
+        }
     }
 
     @Test func keepsWhatEventsAndRelistsReadAndDropsTheRest() {
         let projected = remoteServiceProjection(Self.full)
-        #expect(projected.metadata == ObjectMeta(name: "web", namespace: "shop", uid: "remote-uid-1", resourceVersion: "7"))
+        #expect(
+            projected.metadata
+                == ObjectMeta(
+                    name: "web", namespace: "shop", uid: "remote-uid-1", resourceVersion: "7",
+                    creationTimestamp: "2026-01-01T00:00:00Z"))
         #expect(
             projected.spec
                 == ServiceSpec(

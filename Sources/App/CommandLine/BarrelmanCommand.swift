@@ -79,7 +79,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
         [
             ("nodeportsvc", controllers.nodePortServices), ("mirror-loadbalancer", controllers.mirrorLoadBalancer),
             ("gke-use-private-endpoint", remote.gkeUsePrivateEndpoint), ("dry-run", operations.dryRun),
-            ("require-export", controllers.requireExport),
+            ("require-export", controllers.requireExport), ("federate", controllers.federate),
         ]
     }
 
@@ -95,6 +95,7 @@ struct BarrelmanCommand: AsyncParsableCommand {
         settings.createNodePortServices = GoBool.parse(controllers.nodePortServices) ?? false
         settings.mirrorLoadBalancer = GoBool.parse(controllers.mirrorLoadBalancer) ?? true
         settings.requireExport = GoBool.parse(controllers.requireExport) ?? false
+        settings.federate = GoBool.parse(controllers.federate) ?? false
         guard let mode = EndpointsMode.allCases.first(where: { $0.rawValue.lowercased() == controllers.endpointsMode.lowercased() })
         else {
             throw ValidationError("-endpoints-mode \(controllers.endpointsMode): use endpointslices, endpoints or both")

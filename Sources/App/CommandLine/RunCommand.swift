@@ -80,6 +80,10 @@ struct ControllerOptions: ParsableArguments {
         help: "Mirror only remote services annotated barrelman.tfw.io/export=true, an explicit export (boolean).")
     var requireExport: String = "false"
     @Option(
+        name: goFlag("federate"),
+        help: "Federate every mirrored remote service, as if annotated barrelman.tfw.io/federate=true: served by every remote that has it, one EndpointSlice set per cluster (boolean).")
+    var federate: String = "false"
+    @Option(
         name: goFlag("remote-cluster-id"),
         help: "Identity of the remote cluster written on every local object; decides what this instance owns (default: the provider's, e.g. gke/PROJECT/ZONE/NAME or kubeconfig/SERVER-URL).")
     var remoteClusterID: String?
@@ -110,6 +114,7 @@ struct OperationOptions: ParsableArguments {
 enum FlagNames {
     static let booleans: Set<String> = [
         "nodeportsvc", "mirror-loadbalancer", "gke-use-private-endpoint", "leader-elect", "dry-run", "require-export",
+        "federate",
     ]
     static let values: Set<String> = Set([
         "local-kubeconfig", "local-context", "remote-provider", "remote-kubeconfig", "remote-context", "remote-project",

@@ -116,6 +116,10 @@ public final class NodeEndpointController: Sendable {
         local.add(slices, on: localSlices)
         // The remote side of `externalTrafficPolicy: Local`: the policy itself, and where the pods run.
         remoteServices.addHandler { [self] event in
+            // A federated service's slice set follows its remote service whole: presence, ports, creation time.
+            if let local = localServices.get(event.object.key), BarrelmanLabels.isFederated(local.metadata) {
+                return enqueue(event.object.key)
+            }
             switch event {
             case .updated(let old, let new) where routesToLocalEndpointsOnly(old) == routesToLocalEndpointsOnly(new):
                 return
@@ -225,8 +229,12 @@ public final class NodeEndpointController: Sendable {
         let service = localServices.get(key)
         let existingSlices = localSliceIndex.slices(of: key, in: localSlices)
         let existingEndpoints = localEndpoints.get(key)
+        let servesFederated =
+            service.map { BarrelmanLabels.isFederated($0.metadata) } == true
+            && remoteServices.get(key).map { remoteServiceFederates($0, settings: settings) } == true
         let duty = endpointDuty(
-            service: service, existingSlices: existingSlices, existingEndpoints: existingEndpoints, settings: settings)
+            service: service, existingSlices: existingSlices, existingEndpoints: existingEndpoints, settings: settings,
+            servesFederated: servesFederated)
         do {
             switch duty {
             case .release:
@@ -320,30 +328,45 @@ public final class NodeEndpointController: Sendable {
         }
         let (selection, routesLocally) = (chosen.selection, chosen.routesLocally)
         let nodes = selection.nodes
-        let desired = desiredEndpoints(for: service, nodes: nodes, settings: settings)
+        let view = federatedView(of: service, slices: existingSlices)
+        // A federated service's slices carry this source's ports, not the Service's (the writer's node ports).
+        let ported = view?.service ?? service
+        let desired = desiredEndpoints(for: ported, nodes: nodes, settings: settings)
         // Recorded before writing: a change of these nodes' addresses during the write queues the service again.
         nodeIndex.record(
             service.key, nodes: routesLocally || candidates.subsets != nil ? nodes : nil,
-            clusterNodePort: routesLocally ? nil : EndpointPortResolution(service: service).ports.first.map { Int($0.port) },
+            clusterNodePort: routesLocally ? nil : EndpointPortResolution(service: ported).ports.first.map { Int($0.port) },
             healthCheck: chosen.healthCheckNodePort.map { port in
                 ServiceHealthCheck(port: port, nodes: Set(nodes.all.map(\.nodeName)))
             })
-        if settings.endpointsMode.writesEndpoints {
+        // Endpoints cannot hold one set per source: a federated service gets EndpointSlices only.
+        if settings.endpointsMode.writesEndpoints && view == nil {
             try await writer.apply(planEndpoints(desired: desired.endpoints, existing: existingEndpoints))
-        } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale) {
+        } else if let stale = existingEndpoints, BarrelmanLabels.isOurEndpoints(stale),
+            view == nil || settings.ownership.claim(stale.metadata) == .ours
+        {
             // A mode switch; `endpointDuty` said no other instance holds them.
             try await writer.deleteEndpoints(stale)
         }
         let desiredSlices =
-            settings.endpointsMode.writesEndpointSlices
-            ? desiredEndpointSlices(for: service, nodes: nodes, settings: settings, existing: existingSlices) : []
+            settings.endpointsMode.writesEndpointSlices || view != nil
+            ? desiredEndpointSlices(
+                for: ported, nodes: nodes, settings: settings, existing: existingSlices, federation: view?.slices)
+            : []
         try await writer.apply(
             planEndpointSlices(desired: desiredSlices, existing: existingSlices, ownership: settings.ownership))
 
         // Ports left out are reported whichever objects are written (they resolve the same way for both).
         var found = desired.warnings.map { ServiceEventWarning(reason: "UnresolvablePort", message: $0) }
-        if settings.endpointsMode.writesEndpointSlices, let warning = endpointSlicePortLimitWarning(for: service) {
+        if settings.endpointsMode.writesEndpointSlices, let warning = endpointSlicePortLimitWarning(for: ported) {
             found.append(ServiceEventWarning(reason: "TooManyPorts", message: warning))
+        }
+        if let view, !view.portConflicts.isEmpty {
+            found.append(
+                ServiceEventWarning(
+                    reason: Self.portConflictReason,
+                    message: "federated service: the slices of remote cluster \(settings.ownership.identity) leave out "
+                        + view.portConflicts.joined(separator: "; ") + " (the oldest remote service wins)"))
         }
         found += [
             routesLocally
@@ -353,8 +376,30 @@ public final class NodeEndpointController: Sendable {
             addressFamilyWarning(for: service, nodes: nodes, settings: settings),
             chosen.failingOpen && nodes.readyCount > 0 ? failingOpenWarning : nil,
         ].compactMap { $0 }
-        warnings.update(service, to: found)
+        let recorded = warnings.update(service, to: found)
+        if recorded.contains(where: { $0.reason == Self.portConflictReason }) { metrics.federatedPortConflict() }
         noteFailingOpen(service.key, chosen.failingOpen && nodes.readyCount > 0)
+    }
+
+    static let portConflictReason = "FederatedPortConflict"
+
+    /// A federated service as this source serves it: its own ports less those conflicting with older sources,
+    /// and its slice set (standing by while a preferred source has a ready endpoint). nil for other services.
+    private func federatedView(
+        of service: Service, slices: [EndpointSlice]
+    ) -> (service: Service, slices: FederatedSliceSet, portConflicts: [String])? {
+        guard BarrelmanLabels.isFederated(service.metadata), let remote = remoteServices.get(service.key) else {
+            return nil
+        }
+        let mine = FederationSource(remote: remote, settings: settings)
+        let others = FederationSource.recorded(on: slices).filter { $0.identity != mine.identity }
+        let ports = federatedPorts(others + [mine])
+        var view = service
+        view.spec.ports = ports.accepted[mine.identity] ?? []
+        let set = FederatedSliceSet(
+            remote: remote, ports: mine.ports, standsBy: federationStandsBy(priority: settings.priority, others: others),
+            settings: settings)
+        return (view, set, ports.conflicts[mine.identity] ?? [])
     }
 
     private var failingOpenWarning: ServiceEventWarning {

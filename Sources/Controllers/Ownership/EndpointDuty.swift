@@ -16,14 +16,20 @@ public enum EndpointDuty: Sendable, Hashable {
 /// - a person's service (`true`) without selector in the `-namespace` allowlist is served by the instance its
 ///   `barrelman.tfw.io/remote-cluster` annotation names, or, without one, by the first instance that wrote
 ///   its endpoint objects (the others report a conflict);
+/// - a federated mirror is served by every instance whose remote federates a service of its name
+///   (`servesFederated`), each its own slice set; an instance whose remote does not releases its own set;
 /// - anything else is released, whatever way barrelman stopped owning it, so no stale endpoints keep routing.
 public func endpointDuty(
-    service: Service?, existingSlices: [EndpointSlice], existingEndpoints: Endpoints?, settings: ControllerSettings
+    service: Service?, existingSlices: [EndpointSlice], existingEndpoints: Endpoints?, settings: ControllerSettings,
+    servesFederated: Bool = false
 ) -> EndpointDuty {
     guard let service, localServiceWantsEndpoints(service), service.metadata.deletionTimestamp == nil else {
         return .release
     }
     let ownership = settings.ownership
+    if BarrelmanLabels.isFederated(service.metadata) {
+        return servesFederated ? .serve : .release
+    }
     if BarrelmanLabels.isManagedResource(service.metadata) {
         guard ownership.claim(service.metadata) == .ours else { return .release }
     } else {

@@ -6,9 +6,9 @@ enum EndpointSlicePlacement {
     /// Slice index and its entries, by index; entries sorted by node name within a slice.
     static func place(
         _ entries: [NodeAddressEntry], family: IPAddressFamily, service: String, capacity: Int,
-        existing: [EndpointSlice]
+        existing: [EndpointSlice], source: String? = nil
     ) -> [(index: Int, entries: [NodeAddressEntry])] {
-        let previous = previousPlacement(family: family, service: service, existing: existing)
+        let previous = previousPlacement(family: family, service: service, existing: existing, source: source)
         let minimumSlices = (entries.count + capacity - 1) / capacity
         guard !previous.isEmpty else { return chunked(entries, capacity: capacity) }
 
@@ -56,7 +56,7 @@ enum EndpointSlicePlacement {
 
     /// The addresses of barrelman's existing slices of this service and family, by slice index.
     private static func previousPlacement(
-        family: IPAddressFamily, service: String, existing: [EndpointSlice]
+        family: IPAddressFamily, service: String, existing: [EndpointSlice], source: String?
     ) -> [Int: [String]] {
         let addressType: EndpointSlice.AddressType = family == .ipv4 ? .ipv4 : .ipv6
         var placement: [Int: [String]] = [:]
@@ -64,7 +64,8 @@ enum EndpointSlicePlacement {
         where BarrelmanLabels.isOurEndpointSlice(slice) && slice.addressType == addressType
             && slice.metadata.labels[BarrelmanLabels.serviceNameLabel] == service
         {
-            guard let index = EndpointSliceNaming.index(of: slice.metadata.name, service: service, family: family)
+            guard let index = EndpointSliceNaming.index(
+                of: slice.metadata.name, service: service, family: family, source: source)
             else { continue }
             placement[index] = slice.endpoints.compactMap(\.addresses.first)
         }

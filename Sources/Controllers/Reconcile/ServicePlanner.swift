@@ -40,7 +40,7 @@ func otherHolder(of local: Service, settings: ControllerSettings) -> String? {
 
 /// True when every field barrelman owns already has the desired value: type, ports (as a set), no selector,
 /// the ownership label and both annotations.
-private func ownedFieldsEqual(desired: Service, local: Service, settings: ControllerSettings) -> Bool {
+func ownedFieldsEqual(desired: Service, local: Service, settings: ControllerSettings) -> Bool {
     let ownsNodePorts = settings.createNodePortServices
     return local.spec.type == desired.spec.type
         && local.spec.selector.isEmpty
@@ -53,7 +53,7 @@ private func ownedFieldsEqual(desired: Service, local: Service, settings: Contro
 
 /// The local service with barrelman's fields replaced by the desired ones and everything else kept
 /// (clusterIP, resourceVersion, other labels and annotations, server-assigned node ports, appProtocol).
-private func merging(_ desired: Service, into local: Service, settings: ControllerSettings) -> Service {
+func merging(_ desired: Service, into local: Service, settings: ControllerSettings) -> Service {
     var merged = local
     merged.metadata.labels.merge(desired.metadata.labels) { _, new in new }
     merged.metadata.annotations.merge(desired.metadata.annotations) { _, new in new }

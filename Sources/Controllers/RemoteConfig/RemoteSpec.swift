@@ -30,6 +30,7 @@ public struct RemoteSpec: Sendable, Hashable {
         if let ignored = overrides.ignoredNamespaces { settings.ignoredNamespaces = ignored }
         if let count = overrides.nodesPerService { settings.nodesPerService = count }
         if let requireExport = overrides.requireExport { settings.requireExport = requireExport }
+        if let priority = overrides.priority { settings.priority = priority }
         return settings
     }
 }

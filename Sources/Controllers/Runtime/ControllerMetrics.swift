@@ -47,6 +47,12 @@ public struct ControllerMetrics: Sendable {
         ).increment()
     }
 
+    /// `barrelman_federated_port_conflicts_total`: a federated service's source had ports left out of its slices
+    /// (a port name an older source uses with another protocol or port).
+    public func federatedPortConflict() {
+        Counter(label: "barrelman_federated_port_conflicts_total").increment()
+    }
+
     /// `barrelman_ownership_conflicts_total{resource}`: objects this instance would write that another writer holds.
     public func ownershipConflict(resource: String) {
         Counter(label: "barrelman_ownership_conflicts_total", dimensions: [("resource", resource)]).increment()

@@ -40,7 +40,8 @@ public final class RemoteMirror: Sendable {
 
         let conflicts = OwnershipConflicts(recorder: local.recorder, metrics: metrics, logger: logger)
         serviceController = ServiceController(
-            remoteServices: remoteServices, localServices: local.services, writer: local.writer, conflicts: conflicts,
+            remoteServices: remoteServices, localServices: local.services, localSlices: local.slices, writer: local.writer,
+            conflicts: conflicts,
             settings: options.settings, metrics: metrics, logger: logger)
         nodeEndpointController = NodeEndpointController(
             remoteNodes: remoteNodes, remoteServices: remoteServices, remoteSlices: remoteSlices,

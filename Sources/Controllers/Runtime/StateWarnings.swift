@@ -11,16 +11,19 @@ final class StateWarnings: Sendable {
         self.recorder = recorder
     }
 
-    /// Records those of `warnings` that were not already in force for `service`; forgets the others.
-    func update(_ service: Service, to warnings: [ServiceEventWarning]) {
+    /// Records those of `warnings` that were not already in force for `service`, and returns them; forgets the others.
+    @discardableResult
+    func update(_ service: Service, to warnings: [ServiceEventWarning]) -> [ServiceEventWarning] {
         let current = Set(warnings)
         let previous = active.withLock { active in
             defer { active[service.key] = current.isEmpty ? nil : current }
             return active[service.key] ?? []
         }
-        for warning in warnings where !previous.contains(warning) {
+        let fresh = warnings.filter { !previous.contains($0) }
+        for warning in fresh {
             recorder.record(on: service, type: Event.warning, reason: warning.reason, message: warning.message)
         }
+        return fresh
     }
 
     /// Forgets every state of `key` (the service is no longer served).

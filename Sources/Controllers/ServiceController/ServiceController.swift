@@ -1,5 +1,6 @@
 import KubeAPI
 import Logging
+import Synchronization
 
 /// Mirrors qualifying remote services into the local cluster.
 ///
@@ -9,6 +10,12 @@ import Logging
 public final class ServiceController: Sendable {
     let remoteServices: Informer<Service>
     let localServices: Informer<Service>
+    /// The local slices: a federated service's other sources are recorded on theirs (nil: no federation).
+    let localSlices: Informer<EndpointSlice>?
+    private let localSliceIndex = ServiceSliceIndex()
+    /// Federated services whose create found the name taken once: another source's create, most likely, which
+    /// the local cache shows in a moment; taken again, it is someone else's and reported as for any mirror.
+    private let federatedNameTaken = Mutex<Set<ObjectKey>>([])
     let writer: LocalWriter
     let conflicts: OwnershipConflicts
     let settings: ControllerSettings
@@ -17,9 +24,11 @@ public final class ServiceController: Sendable {
     let logger: Logger
 
     public init(
-        remoteServices: Informer<Service>, localServices: Informer<Service>, writer: LocalWriter,
-        conflicts: OwnershipConflicts, settings: ControllerSettings, metrics: ControllerMetrics, logger: Logger
+        remoteServices: Informer<Service>, localServices: Informer<Service>, localSlices: Informer<EndpointSlice>? = nil,
+        writer: LocalWriter, conflicts: OwnershipConflicts, settings: ControllerSettings, metrics: ControllerMetrics,
+        logger: Logger
     ) {
+        self.localSlices = localSlices
         self.conflicts = conflicts
         self.remoteServices = remoteServices
         self.localServices = localServices
@@ -47,6 +56,17 @@ public final class ServiceController: Sendable {
             loop.enqueue(event.object.key)
         }
         local.add(registration, on: localServices)
+        if let localSlices {
+            // A federated service's sources coming and going decide who writes it and its ports.
+            let slices = localSlices.addHandler { [loop, localSliceIndex] event in
+                localSliceIndex.apply(event)
+                guard event.object.metadata.labels[BarrelmanLabels.sourceClusterLabel] != nil,
+                    let service = ServiceSliceIndex.serviceKey(of: event.object.metadata)
+                else { return }
+                loop.enqueue(service)
+            }
+            local.add(slices, on: localSlices)
+        }
         return local
     }
 
@@ -70,11 +90,23 @@ public final class ServiceController: Sendable {
     /// How often a mirror whose name an unwatched local service holds is tried again.
     static let nameTakenRecheck: Duration = .seconds(600)
 
+    /// How soon a federated service's create that found the name taken is looked at again.
+    static let federatedNameTakenRecheck: Duration = .seconds(1)
+
     /// Brings the local service `key` to what the remote one asks for.
     func reconcile(_ key: ObjectKey) async throws {
         let remote = remoteServices.get(key)
         let local = localServices.get(key)
-        let action = planService(remote: remote, local: local, settings: settings)
+        let federated =
+            remote.map { remoteServiceFederates($0, settings: settings) } == true
+            || local.map { BarrelmanLabels.isFederated($0.metadata) } == true
+        let action =
+            federated
+            ? planFederatedService(
+                remote: remote, local: local,
+                others: localSlices.map { FederationSource.recorded(on: localSliceIndex.slices(of: key, in: $0)) } ?? [],
+                settings: settings)
+            : planService(remote: remote, local: local, settings: settings)
         if case .conflict(let holder) = action, let local {
             conflicts.report(
                 resource: "service", service: local, holder: holder,
@@ -85,6 +117,11 @@ public final class ServiceController: Sendable {
         if case .create = action, conflicts.isReported(key, resource: "service", within: Self.nameTakenRecheck) { return }
         do {
             let result = try await writer.apply(action, remote: remote)
+            if result == .nameTaken, federated, federatedNameTaken.withLock({ $0.insert(key).inserted }) {
+                loop.enqueue(key, after: Self.federatedNameTakenRecheck)
+                return
+            }
+            federatedNameTaken.withLock { _ = $0.remove(key) }
             if result == .nameTaken, case .create(let desired) = action {
                 conflicts.report(
                     resource: "service", service: desired, holder: "a service barrelman did not create",

@@ -48,6 +48,12 @@ public struct ControllerSettings: Sendable, Hashable {
     /// `-require-export`: only remote services annotated `barrelman.tfw.io/export: "true"` are mirrored, an
     /// explicit export as in the Multi-Cluster Services API (the trust boundary when remotes belong to other teams).
     public var requireExport: Bool = false
+    /// `-federate`: every mirrored remote service is federated, as if annotated `barrelman.tfw.io/federate: "true"`
+    /// (served by every remote that has it, one EndpointSlice set per source cluster).
+    public var federate: Bool = false
+    /// This remote's failover priority for federated services (`priority` in `-remote-config`), lower preferred;
+    /// nil: after every numbered remote.
+    public var priority: Int? = nil
     /// The remote cluster's display name, for messages.
     public var remoteClusterName: String
     /// The remote cluster's identity, stable and unique per remote (`RemoteClusterProvider.clusterIdentity`):
