@@ -46,6 +46,8 @@ public final class RemoteFleet<Configuration: Hashable & Sendable>: Sendable {
     }
 
     public let local: LocalCluster
+    /// The fleet's own gauges (which remotes this replica leads); each mirror has its own, labelled by remote.
+    private let metrics: ControllerMetrics
     private let logger: Logger
     private let running = Mutex<[String: RunningBox<Configuration>]>([:])
     /// How long a member waits before resolving its remote again after a failure.
@@ -62,6 +64,7 @@ public final class RemoteFleet<Configuration: Hashable & Sendable>: Sendable {
         sharding: ShardingConfig? = nil, logger: Logger = Logger(label: "barrelman")
     ) {
         self.local = local
+        self.metrics = metrics
         self.retryDelay = retryDelay
         self.sharding = sharding
         self.logger = logger
