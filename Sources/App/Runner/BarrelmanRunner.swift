@@ -19,6 +19,7 @@ struct BarrelmanRunner {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "barrelman")
+        raiseOpenFileLimit()
         let transport = HTTPTransport(logger: logger)
         defer { transport.shutdown() }
 

@@ -122,22 +122,32 @@ public final class NodeProber: Sendable {
         return jobs
     }
 
-    /// Runs every job with at most `maxConcurrentProbes` in flight.
+    /// Runs every job with at most `maxConcurrentProbes` in flight, their starts spread over the part of the
+    /// period that a probe's timeout leaves free: few probes are in flight at once (libcurl's loop costs grow
+    /// with them, and a burst of thousands of connects is what a node-port firewall may rate-limit), and the
+    /// round still ends within its period, so detection times do not grow.
     private func probeAll(_ jobs: [Job]) async -> [Result] {
-        await withTaskGroup(of: Result.self, returning: [Result].self) { group in
+        let window = max(.zero, settings.period - settings.timeout) * 0.9
+        let ticks = max(1, min(jobs.count, Int(window / .milliseconds(10))))
+        let perTick = (jobs.count + ticks - 1) / ticks
+        let clock = ContinuousClock()
+        let start = clock.now
+        return await withTaskGroup(of: Result.self, returning: [Result].self) { group in
             var results: [Result] = []
             results.reserveCapacity(jobs.count)
-            var next = jobs.makeIterator()
-            func start() -> Bool {
-                guard let job = next.next() else { return false }
-                group.addTask { await self.probe(job) }
-                return true
+            var inFlight = 0
+            for (tick, first) in stride(from: 0, to: jobs.count, by: perTick).enumerated() {
+                if tick > 0 { try? await clock.sleep(until: start.advanced(by: window / ticks * tick)) }
+                for job in jobs[first..<min(first + perTick, jobs.count)] {
+                    while inFlight >= max(1, settings.maxConcurrentProbes), let result = await group.next() {
+                        results.append(result)
+                        inFlight -= 1
+                    }
+                    group.addTask { await self.probe(job) }
+                    inFlight += 1
+                }
             }
-            for _ in 0..<max(1, settings.maxConcurrentProbes) where !start() { break }
-            while let result = await group.next() {
-                results.append(result)
-                _ = start()
-            }
+            while let result = await group.next() { results.append(result) }
             return results
         }
     }

@@ -1,5 +1,6 @@
-/// Probes remote nodes as a cloud load balancer's health checks do: a fresh connection per probe, never
-/// through a proxy, bounded by one timeout. Every dial goes through the `NodeDialer` seam.
+/// Probes remote nodes as a cloud load balancer's health checks do: an HTTP GET (on the node's kept-alive
+/// connection) or a TCP connect, never through a proxy, bounded by one timeout. Every dial goes through the
+/// `NodeDialer` seam.
 ///
 /// Uses a transport of its own (its own libcurl multi handle and thread), so probes never queue behind API
 /// requests and a slow node never delays a write.
@@ -11,7 +12,8 @@ public final class NodeProbeClient: Sendable {
     public init(dialer: any NodeDialer, timeout: Duration) {
         self.dialer = dialer
         self.timeout = timeout
-        transport = HTTPTransport(connectTimeout: timeout)
+        // One idle connection per probed node: 5000 nodes hold 5000 sockets (the App raises its file limit).
+        transport = HTTPTransport(connectTimeout: timeout, maxCachedConnections: 20_000)
     }
 
     /// `GET http://address:port/path`; passes on 200-399.

@@ -10,11 +10,15 @@ public final class HTTPTransport: Sendable {
     private let logger: Logger
     private let insecureWarningLogged = Atomic<Bool>(false)
 
-    public init(connectTimeout: Duration = .seconds(10), logger: Logger = Logger(label: "barrelman.transport")) {
+    /// `maxCachedConnections`: idle connections kept for reuse; nil leaves libcurl's default.
+    public init(
+        connectTimeout: Duration = .seconds(10), maxCachedConnections: Int? = nil,
+        logger: Logger = Logger(label: "barrelman.transport")
+    ) {
         self.connectTimeout = connectTimeout
         self.logger = logger
         do throws(TransportError) {
-            loop = try CurlMultiLoop()
+            loop = try CurlMultiLoop(maxCachedConnections: maxCachedConnections)
             startupError = nil
         } catch {
             // Reported by every request rather than making construction throw.

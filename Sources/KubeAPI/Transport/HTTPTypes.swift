@@ -34,7 +34,8 @@ public struct HTTPRequest: Sendable {
 public enum ConnectionUse: Sendable, Hashable {
     /// API calls: kept-alive connections shared by requests (HTTP/2 multiplexing where offered).
     case pooled
-    /// A node health probe: a new connection, closed after the answer, never through a proxy, HTTP/1.1.
+    /// A node health probe: HTTP/1.1 on the node's kept-alive connection, never through a proxy. A connection
+    /// that broke is replaced by a new one, whose failure is the probe's.
     case probe
     /// A TCP probe: connect, then close without sending anything.
     case probeConnectOnly

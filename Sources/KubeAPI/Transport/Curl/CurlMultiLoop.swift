@@ -30,12 +30,14 @@ final class CurlMultiLoop: Sendable {
     let multi: CurlPointer
     let inbox = Mutex(Inbox())
 
-    init() throws(TransportError) {
+    /// `maxCachedConnections`: idle connections kept for reuse (libcurl's default is 4 per transfer added).
+    init(maxCachedConnections: Int? = nil) throws(TransportError) {
         guard CurlGlobal.initialized, let multi = curl_multi_init() else {
             throw .other(code: Int(CURLE_FAILED_INIT.rawValue), message: "libcurl could not create a multi handle")
         }
         self.multi = CurlPointer(raw: multi)
         _ = bm_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        if let maxCachedConnections { _ = bm_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections) }
         let driver = CurlMultiDriver(loop: self)
         guard driver.start() else {
             curl_multi_cleanup(multi)

@@ -48,11 +48,14 @@ extension CurlTransfer {
         }
     }
 
-    /// A probe behaves like a load balancer's health check: its own connection, closed afterwards (a pooled one
-    /// could hide a node that stopped accepting), and never a proxy (the node is reached as the local pods reach it).
+    /// A probe never goes through a proxy (the node is reached as the local pods reach it). An HTTP probe reuses
+    /// the node's kept-alive connection: a new TCP connection per probe cost ~110 µs of CPU, most of it in the
+    /// kernel, 27 % of a core at 2500 probes/s. A TCP probe is the connect itself: always a new one, closed.
     private func applyProbeOptions(connectOnly: Bool, timeout: Duration) throws(TransportError) {
-        try set(CURLOPT_FRESH_CONNECT, 1, "fresh connection")
-        try set(CURLOPT_FORBID_REUSE, 1, "no connection reuse")
+        if connectOnly {
+            try set(CURLOPT_FRESH_CONNECT, 1, "fresh connection")
+            try set(CURLOPT_FORBID_REUSE, 1, "no connection reuse")
+        }
         try set(CURLOPT_NOPROXY, string: "*", "no proxy")
         try set(CURLOPT_CONNECTTIMEOUT_MS, timeout.curlMilliseconds, "connect timeout")
         try set(CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds, "timeout")
