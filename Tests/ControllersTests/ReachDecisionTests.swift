@@ -5,13 +5,12 @@ import Testing
 /// The pure decisions behind node probing: verdicts from runs of probes, the auto mode, fail-open selection.
 struct ReachDecisionTests {
     static let thresholds = (failure: 2, success: 2)
-    static let seen = ProbeOutcomeSummary(target: "10.0.0.1:10256/healthz", seen: "refused")
 
     /// Feeds probe results (true: passed) and returns the verdict after each.
     static func verdicts(_ probes: [Bool]) -> [Bool] {
         var state = NodeProbeState()
         return probes.map { passed in
-            _ = state.record(passed: passed, outcome: seen, thresholds: thresholds)
+            _ = state.record(passed: passed, thresholds: thresholds)
             return state.reachable
         }
     }
@@ -33,9 +32,8 @@ struct ReachDecisionTests {
     @Test func recordSaysWhenTheVerdictChanged() {
         var state = NodeProbeState()
         var changes: [Bool] = []
-        for _ in 0..<3 { changes.append(state.record(passed: false, outcome: Self.seen, thresholds: Self.thresholds)) }
+        for _ in 0..<3 { changes.append(state.record(passed: false, thresholds: Self.thresholds)) }
         #expect(changes == [false, true, false])
-        #expect(state.lastOutcome == Self.seen)
     }
 
     // MARK: -node-health-check auto

@@ -53,6 +53,48 @@ import Testing
         }
     }
 
+    @Test func httpProbesOfANodeReuseItsKeptAliveConnectionAndTCPProbesAlwaysConnectAnew() async throws {
+        try await Self.withNode { fleet, client in
+            for _ in 0..<5 {
+                #expect(await client.httpGet(address: "10.0.0.1", port: 10256, path: "/healthz") == .answered(status: 200))
+            }
+            #expect(fleet.connections(to: "10.0.0.1") == 1, "five probes, one kept-alive connection")
+            for _ in 0..<3 { #expect(await client.tcpConnect(address: "10.0.0.1", port: 30080) == .answered(status: 0)) }
+            // The listener may accept a connection the probe already closed a moment later.
+            try await expectEventually { fleet.connections(to: "10.0.0.1") == 4 }
+        }
+    }
+
+    @Test func aBatchComesBackInItsOrderWithEachProbesOwnOutcome() async throws {
+        try await Self.withNode { fleet, _ in
+            let client = NodeProbeClient(dialer: RefusingOne(address: "10.9.9.9", fleet: fleet), timeout: .milliseconds(300))
+            defer { client.shutdown() }
+            try await fleet.add(name: "node-b", address: "10.0.0.2")
+            fleet.set("10.0.0.2", .refusing)
+            let probes = (0..<40).map { index in
+                NodeProbe(address: index % 2 == 0 ? "10.0.0.1" : "10.0.0.2", port: 10256, kind: .http(path: "/healthz"))
+            } + [NodeProbe(address: "10.9.9.9", port: 10256, kind: .tcp)]
+            let results = await client.probe(probes)
+            #expect(results.count == probes.count)
+            for (index, result) in results.prefix(40).enumerated() {
+                #expect(result.outcome == (index % 2 == 0 ? .answered(status: 200) : .refused))
+            }
+            #expect(results.last?.outcome == .refused, "an address the dialer does not route is refused, never dialed")
+        }
+    }
+
+    @Test func aSmallConcurrencyLimitStillRunsTheWholeBatch() async throws {
+        let network = try await TestNodeNetwork.start()
+        try await network.fleet.add(name: "node-a", address: "10.0.0.1")
+        let client = NodeProbeClient(dialer: network, timeout: .milliseconds(300), maxConcurrent: 2)
+        let results = await client.probe(
+            Array(repeating: NodeProbe(address: "10.0.0.1", port: 10256, kind: .http(path: "/healthz")), count: 25))
+        #expect(results.map(\.outcome) == Array(repeating: .answered(status: 200), count: 25))
+        #expect(network.fleet.connections(to: "10.0.0.1") <= 2, "never more than two at once")
+        client.shutdown()
+        await network.stop()
+    }
+
     @Test func theDialGuardRefusesAndReportsADirectDialOffTheMachine() {
         // The guard is installed by test support; its report would fail this test, so install a recorder here.
         let reports = ReportBox()
@@ -84,6 +126,16 @@ import Testing
     @Test(arguments: ["*:*=10.0.0.9:80", "*:*", "*:*=127.0.0.1:0", "*:x=refuse", "=refuse"])
     func dialRulesRejectTargetsOffTheMachineAndMalformedRules(text: String) {
         #expect(throws: NodeDialRulesError.self) { try NodeDialRules(parsing: text) }
+    }
+}
+
+/// Routes through the fleet, but refuses one address as a dialer's rule would.
+private struct RefusingOne: NodeDialer {
+    let address: String
+    let fleet: LoopbackNodeFleet
+
+    func route(address: String, port: Int) -> DialRoute {
+        address == self.address ? .refuse : .connect(host: "127.0.0.1", port: fleet.route(address: address, port: port))
     }
 }
 

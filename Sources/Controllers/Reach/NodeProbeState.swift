@@ -5,16 +5,11 @@ public struct NodeProbeState: Sendable, Hashable {
     public private(set) var reachable = true
     public private(set) var consecutiveFailures = 0
     public private(set) var consecutiveSuccesses = 0
-    /// What the last probe saw, for logs and Events.
-    public private(set) var lastOutcome: ProbeOutcomeSummary?
 
     public init() {}
 
     /// Records one probe; returns true when the verdict changed.
-    public mutating func record(passed: Bool, outcome: ProbeOutcomeSummary, thresholds: (failure: Int, success: Int))
-        -> Bool
-    {
-        lastOutcome = outcome
+    public mutating func record(passed: Bool, thresholds: (failure: Int, success: Int)) -> Bool {
         if passed {
             consecutiveFailures = 0
             consecutiveSuccesses += 1

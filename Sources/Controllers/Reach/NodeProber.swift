@@ -80,7 +80,6 @@ public final class NodeProber: Sendable {
     private struct Result: Sendable {
         var job: Job
         var outcome: ProbeOutcome
-        var target: String
     }
 
     /// Probes once; returns the new reachability when it differs from the published one.
@@ -122,54 +121,58 @@ public final class NodeProber: Sendable {
         return jobs
     }
 
-    /// Runs every job with at most `maxConcurrentProbes` in flight, their starts spread over the part of the
-    /// period that a probe's timeout leaves free: few probes are in flight at once (libcurl's loop costs grow
-    /// with them, and a burst of thousands of connects is what a node-port firewall may rate-limit), and the
-    /// round still ends within its period, so detection times do not grow.
+    /// Runs every job, their starts spread over the part of the period that a probe's timeout leaves free: each
+    /// 10 ms slice of the window goes to the probe loop as one batch (which keeps at most `maxConcurrentProbes`
+    /// in flight), so few probes are in flight at once (a burst of thousands of connects is what a node-port
+    /// firewall may rate-limit), and the round still ends within its period, so detection times do not grow.
     private func probeAll(_ jobs: [Job]) async -> [Result] {
         let window = max(.zero, settings.period - settings.timeout) * 0.9
         let ticks = max(1, min(jobs.count, Int(window / .milliseconds(10))))
         let perTick = (jobs.count + ticks - 1) / ticks
         let clock = ContinuousClock()
         let start = clock.now
-        return await withTaskGroup(of: Result.self, returning: [Result].self) { group in
-            var results: [Result] = []
-            results.reserveCapacity(jobs.count)
-            var inFlight = 0
+        return await withTaskGroup(of: [Result].self, returning: [Result].self) { group in
             for (tick, first) in stride(from: 0, to: jobs.count, by: perTick).enumerated() {
                 if tick > 0 { try? await clock.sleep(until: start.advanced(by: window / ticks * tick)) }
-                for job in jobs[first..<min(first + perTick, jobs.count)] {
-                    while inFlight >= max(1, settings.maxConcurrentProbes), let result = await group.next() {
-                        results.append(result)
-                        inFlight -= 1
-                    }
-                    group.addTask { await self.probe(job) }
-                    inFlight += 1
-                }
+                let batch = Array(jobs[first..<min(first + perTick, jobs.count)])
+                group.addTask { await self.probe(batch) }
             }
-            while let result = await group.next() { results.append(result) }
+            var results: [Result] = []
+            results.reserveCapacity(jobs.count)
+            for await batch in group { results.append(contentsOf: batch) }
             return results
         }
     }
 
-    private func probe(_ job: Job) async -> Result {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let (address, port, connectOnly): (String, Int, Bool) =
+    private func probe(_ jobs: [Job]) async -> [Result] {
+        let probes = jobs.map { job -> NodeProbe in
             switch job {
-            case .node(_, let address, .http(let port)): (address, port, false)
-            case .node(_, let address, .tcp(let port)): (address, port, true)
-            case .healthRecheck(let address): (address, settings.healthPort, false)
-            case .service(_, _, let address, let port): (address, port, false)
+            case .node(_, let address, .http(let port)):
+                NodeProbe(address: address, port: port, kind: .http(path: settings.healthPath))
+            case .node(_, let address, .tcp(let port)): NodeProbe(address: address, port: port, kind: .tcp)
+            case .healthRecheck(let address):
+                NodeProbe(address: address, port: settings.healthPort, kind: .http(path: settings.healthPath))
+            case .service(_, _, let address, let port):
+                NodeProbe(address: address, port: port, kind: .http(path: settings.healthPath))
             }
-        let target = connectOnly
-            ? "tcp \(Self.authority(address, port))" : "\(Self.authority(address, port))\(settings.healthPath)"
-        let outcome =
-            connectOnly
-            ? await client.tcpConnect(address: address, port: port)
-            : await client.httpGet(address: address, port: port, path: settings.healthPath)
-        metrics.nodeProbed(result: ProbeResultLabel(outcome).rawValue, duration: started.duration(to: clock.now))
-        return Result(job: job, outcome: outcome, target: target)
+        }
+        let results = await client.probe(probes)
+        metrics.nodesProbed(results.map { (ProbeResultLabel($0.outcome).rawValue, $0.duration) })
+        return zip(jobs, results).map { Result(job: $0, outcome: $1.outcome) }
+    }
+
+    /// What a probe of `job` was, for logs and Events: built only when one says something.
+    private func target(of job: Job) -> String {
+        switch job {
+        case .node(_, let address, .http(let port)), .service(_, _, let address, let port):
+            "\(Self.authority(address, port))\(settings.healthPath)"
+        case .healthRecheck(let address): "\(Self.authority(address, settings.healthPort))\(settings.healthPath)"
+        case .node(_, let address, .tcp(let port)): "tcp \(Self.authority(address, port))"
+        }
+    }
+
+    private func summary(_ result: Result) -> ProbeOutcomeSummary {
+        ProbeOutcomeSummary(target: target(of: result.job), seen: result.outcome.description)
     }
 
     private static func authority(_ address: String, _ port: Int) -> String {
@@ -212,13 +215,12 @@ public final class NodeProber: Sendable {
             if modeChange == .none && !everywhereFailing {
                 for result in nodeResults {
                     guard case .node(let name, _, _) = result.job else { continue }
-                    let summary = ProbeOutcomeSummary(target: result.target, seen: result.outcome.description)
                     var node = state.nodes[name] ?? NodeProbeState()
                     let before = (node.consecutiveFailures, node.reachable)
-                    if node.record(passed: result.outcome.passed, outcome: summary, thresholds: thresholds) {
-                        transitions.append(Transition(node: name, reachable: node.reachable, seen: summary))
+                    if node.record(passed: result.outcome.passed, thresholds: thresholds) {
+                        transitions.append(Transition(node: name, reachable: node.reachable, seen: summary(result)))
                     } else if before.0 == 0 && !result.outcome.passed {
-                        logs.append("remote node \(name): probe \(summary) (1 of \(thresholds.failure) failures)")
+                        logs.append("remote node \(name): probe \(summary(result)) (1 of \(thresholds.failure) failures)")
                     }
                     state.nodes[name] = node
                 }
@@ -231,12 +233,11 @@ public final class NodeProber: Sendable {
                 guard case .service(let service, let node, _, _) = result.job else { continue }
                 let key = ServiceNodeKey(service: service, node: node)
                 seenServices.insert(key)
-                let summary = ProbeOutcomeSummary(target: result.target, seen: result.outcome.description)
                 var probeState = state.services[key] ?? NodeProbeState()
-                if probeState.record(passed: result.outcome.passed, outcome: summary, thresholds: thresholds) {
+                if probeState.record(passed: result.outcome.passed, thresholds: thresholds) {
                     logs.append(
                         "remote node \(node) \(probeState.reachable ? "again holds" : "holds no") endpoint of \(service) "
-                            + "by its health check node port (\(summary))")
+                            + "by its health check node port (\(summary(result)))")
                 }
                 state.services[key] = probeState
                 if !probeState.reachable { serviceFailing[service, default: []].insert(node) }
@@ -274,7 +275,7 @@ public final class NodeProber: Sendable {
         switch modeChange {
         case .fellBackToTCP:
             let port = settings.healthPort
-            let seen = Self.sample(results) { if case .node(_, _, .http) = $0 { true } else { false } }
+            let seen = sample(results) { if case .node(_, _, .http) = $0 { true } else { false } }
             logger.warning(
                 "the node health port \(port) answers on no remote node\(seen); probing node ports by TCP instead. Open TCP \(port) from this cluster's nodes and pods to the remote nodes to probe kube-proxy's health, or set -node-health-check tcp")
         case .backToHealthPort:
@@ -284,7 +285,7 @@ public final class NodeProber: Sendable {
         }
         switch failOpen {
         case true?:
-            let seen = Self.sample(results) { if case .node = $0 { true } else { false } }
+            let seen = sample(results) { if case .node = $0 { true } else { false } }
             logger.warning(
                 "every probed remote node fails its probes\(seen); keeping them as the API says (fail open): check NetworkPolicies and firewalls between this cluster and the remote nodes (barrelman check)")
         case false?:
@@ -295,9 +296,9 @@ public final class NodeProber: Sendable {
     }
 
     /// " (TARGET: OUTCOME)" of the first result whose job matches, or "".
-    private static func sample(_ results: [Result], where matches: (Job) -> Bool) -> String {
+    private func sample(_ results: [Result], where matches: (Job) -> Bool) -> String {
         guard let result = results.first(where: { matches($0.job) }) else { return "" }
-        return " (\(result.target): \(result.outcome))"
+        return " (\(summary(result)))"
     }
 }
 

@@ -58,10 +58,19 @@ public struct ControllerMetrics: Sendable {
         Counter(label: "barrelman_ownership_conflicts_total", dimensions: [("resource", resource)]).increment()
     }
 
-    /// `barrelman_node_probes_total{result}` and `barrelman_node_probe_duration_seconds`.
-    public func nodeProbed(result: String, duration: Duration) {
-        Counter(label: "barrelman_node_probes_total", dimensions: [("result", result)]).increment()
-        Timer(label: "barrelman_node_probe_duration_seconds").record(duration: duration)
+    /// `barrelman_node_probes_total{result}` and `barrelman_node_probe_duration_seconds`, for a batch of probes
+    /// (result label, duration): the metric handles are looked up once per batch, not once per probe.
+    public func nodesProbed(_ probes: [(result: String, duration: Duration)]) {
+        guard !probes.isEmpty else { return }
+        var counts: [String: Int] = [:]
+        let timer = Timer(label: "barrelman_node_probe_duration_seconds")
+        for probe in probes {
+            counts[probe.result, default: 0] += 1
+            timer.record(duration: probe.duration)
+        }
+        for (result, count) in counts {
+            Counter(label: "barrelman_node_probes_total", dimensions: [("result", result)]).increment(by: count)
+        }
     }
 
     /// `barrelman_remote_nodes_unreachable`: nodes whose probes fail (all probed ones while failing open).

@@ -52,7 +52,9 @@ public final class RemoteMirror: Sendable {
             ? nil
             : NodeProber(
                 settings: options.reach,
-                client: NodeProbeClient(dialer: options.nodeDialer, timeout: options.reach.timeout),
+                client: NodeProbeClient(
+                    dialer: options.nodeDialer, timeout: options.reach.timeout,
+                    maxConcurrent: options.reach.maxConcurrentProbes),
                 recorder: local.recorder, metrics: metrics, logger: logger)
         self.options = options
         self.logger = logger

@@ -34,11 +34,9 @@ public struct HTTPRequest: Sendable {
 public enum ConnectionUse: Sendable, Hashable {
     /// API calls: kept-alive connections shared by requests (HTTP/2 multiplexing where offered).
     case pooled
-    /// A node health probe: HTTP/1.1 on the node's kept-alive connection, never through a proxy. A connection
-    /// that broke is replaced by a new one, whose failure is the probe's.
+    /// A request to a remote node, as the demo's traffic sends it: HTTP/1.1 on the node's kept-alive connection,
+    /// never through a proxy. (Node probes run on `NodeProbeClient`'s own loop.)
     case probe
-    /// A TCP probe: connect, then close without sending anything.
-    case probeConnectOnly
 }
 
 /// TLS material for one cluster. Verification is always on unless the kubeconfig itself asks otherwise.

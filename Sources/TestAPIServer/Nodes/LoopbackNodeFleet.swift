@@ -180,13 +180,15 @@ public final class LoopbackNodeFleet: Sendable {
     }
 }
 
-/// Answers each request once it has been read whole, then closes (probes and the demo's requests are one-shot).
+/// Answers each request once it has been read whole, keeping the connection open as kube-proxy's health server
+/// (Go's net/http) does, unless the client asked to close it.
 private final class FixedAnswerHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let answer: @Sendable (String) -> (status: Int, body: String)?
     private var path = "/"
+    private var keepAlive = true
 
     init(answer: @escaping @Sendable (String) -> (status: Int, body: String)?) {
         self.answer = answer
@@ -194,20 +196,25 @@ private final class FixedAnswerHandler: ChannelInboundHandler, @unchecked Sendab
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): path = head.uri
+        case .head(let head):
+            path = head.uri
+            keepAlive = head.isKeepAlive
         case .body: break
         case .end:
             guard let (status, body) = answer(path) else { return }
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "text/plain")
             headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-            headers.add(name: "Connection", value: "close")
+            if !keepAlive { headers.add(name: "Connection", value: "close") }
             let head = HTTPResponseHead(
                 version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            let close = !keepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                if close { channel.close(promise: nil) }
+            }
         }
     }
 }

@@ -2,12 +2,6 @@ import CCurl
 import CCurlShim
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The front door of the one curl multi handle: Swift tasks queue work here and wake the loop thread.
 ///
 /// The multi handle itself belongs to `CurlMultiDriver`, which runs on its own thread; the only call made
@@ -39,7 +33,7 @@ final class CurlMultiLoop: Sendable {
         _ = bm_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         if let maxCachedConnections { _ = bm_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections) }
         let driver = CurlMultiDriver(loop: self)
-        guard driver.start() else {
+        guard startDetachedThread({ driver.run() }) else {
             curl_multi_cleanup(multi)
             throw .other(code: Int(CURLE_FAILED_INIT.rawValue), message: "could not start the HTTP transport thread")
         }
@@ -91,29 +85,7 @@ private final class CurlMultiDriver {
         self.loop = loop
     }
 
-    func start() -> Bool {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        #if canImport(Glibc)
-            var thread = pthread_t()
-        #else
-            var thread: pthread_t?
-        #endif
-        let result = pthread_create(&thread, nil, { context in
-            let pointer: UnsafeMutableRawPointer? = context
-            if let pointer {
-                Unmanaged<CurlMultiDriver>.fromOpaque(pointer).takeRetainedValue().run()
-            }
-            return nil
-        }, context)
-        guard result == 0 else {
-            Unmanaged<CurlMultiDriver>.fromOpaque(context).release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
-    }
-
-    private func run() {
+    func run() {
         let multi = loop.multi.raw
         while true {
             let (commands, shutdown) = loop.inbox.withLock { inbox in

@@ -25,8 +25,7 @@ extension CurlTransfer {
         try set(CURLOPT_URL, string: url, "URL")
         try set(CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
         if request.connectionUse != .pooled {
-            try applyProbeOptions(
-                connectOnly: request.connectionUse == .probeConnectOnly, timeout: request.timeout ?? connectTimeout)
+            try applyProbeOptions(timeout: request.timeout ?? connectTimeout)
             return
         }
         // HTTP/2 where the server offers it; a libcurl without HTTP/2 refuses this and stays on HTTP/1.1.
@@ -48,22 +47,13 @@ extension CurlTransfer {
         }
     }
 
-    /// A probe never goes through a proxy (the node is reached as the local pods reach it). An HTTP probe reuses
-    /// the node's kept-alive connection: a new TCP connection per probe cost ~110 µs of CPU, most of it in the
-    /// kernel, 27 % of a core at 2500 probes/s. A TCP probe is the connect itself: always a new one, closed.
-    private func applyProbeOptions(connectOnly: Bool, timeout: Duration) throws(TransportError) {
-        if connectOnly {
-            try set(CURLOPT_FRESH_CONNECT, 1, "fresh connection")
-            try set(CURLOPT_FORBID_REUSE, 1, "no connection reuse")
-        }
+    /// A request to a node never goes through a proxy (the node is reached as the local pods reach it), and
+    /// reuses the node's kept-alive connection.
+    private func applyProbeOptions(timeout: Duration) throws(TransportError) {
         try set(CURLOPT_NOPROXY, string: "*", "no proxy")
         try set(CURLOPT_CONNECTTIMEOUT_MS, timeout.curlMilliseconds, "connect timeout")
         try set(CURLOPT_TIMEOUT_MS, timeout.curlMilliseconds, "timeout")
-        if connectOnly {
-            try set(CURLOPT_CONNECT_ONLY, 1, "connect only")
-        } else {
-            try set(CURLOPT_HTTPGET, 1, "GET")
-        }
+        try set(CURLOPT_HTTPGET, 1, "GET")
     }
 
     private func applyMethodAndBody(of request: HTTPRequest) throws(TransportError) {

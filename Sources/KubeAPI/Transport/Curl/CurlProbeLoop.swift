@@ -1,0 +1,235 @@
+import CCurl
+import CCurlShim
+import Synchronization
+
+/// A libcurl multi handle of its own, on its own thread, that runs node probes in batches.
+///
+/// Built for thousands of tiny requests a second at a few percent of a core: a whole round (or a slice of it)
+/// crosses to the thread under one lock and one wakeup and comes back as one continuation; easy handles are
+/// recycled rather than created per probe; bodies and headers are never handed to Swift (only the status
+/// counts); at most `maxConcurrent` probes are in flight, the rest wait in the loop's own queue.
+/// Connections stay in the multi handle's cache, so an HTTP probe reuses its node's kept-alive connection.
+final class CurlProbeLoop: Sendable {
+    struct Inbox {
+        var batches: [CurlProbeBatch] = []
+        var cancelled: [CurlProbeBatch] = []
+        var shutdownRequested = false
+        /// Set by the driver just before it frees the multi handle; afterwards nothing may wake it.
+        var closed = false
+    }
+
+    let multi: CurlPointer
+    let inbox = Mutex(Inbox())
+
+    /// `maxCachedConnections`: idle connections kept (one per probed node is the point).
+    init(maxConcurrent: Int, maxCachedConnections: Int) throws(TransportError) {
+        guard CurlGlobal.initialized, let multi = curl_multi_init() else {
+            throw .other(code: Int(CURLE_FAILED_INIT.rawValue), message: "libcurl could not create a multi handle")
+        }
+        self.multi = CurlPointer(raw: multi)
+        _ = bm_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
+        let driver = CurlProbeDriver(loop: self, maxConcurrent: max(1, maxConcurrent))
+        guard startDetachedThread({ driver.run() }) else {
+            curl_multi_cleanup(multi)
+            throw .other(code: Int(CURLE_FAILED_INIT.rawValue), message: "could not start the probe thread")
+        }
+    }
+
+    /// Runs every request; the results come back in the requests' order.
+    func run(_ requests: [CurlProbeRequest]) async -> [CurlProbeResult] {
+        guard !requests.isEmpty else { return [] }
+        let batch = CurlProbeBatch(requests: requests)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                batch.continuation = continuation
+                let accepted = inbox.withLock { inbox in
+                    guard !inbox.closed, !inbox.shutdownRequested else { return false }
+                    inbox.batches.append(batch)
+                    curl_multi_wakeup(multi.raw)
+                    return true
+                }
+                if !accepted { batch.finishUnrun() }
+            }
+        } onCancel: {
+            inbox.withLock { inbox in
+                guard !inbox.closed, !inbox.shutdownRequested else { return }
+                inbox.cancelled.append(batch)
+                curl_multi_wakeup(multi.raw)
+            }
+        }
+    }
+
+    /// Stops the thread; probes still queued or running end as cancelled.
+    func shutdown() {
+        inbox.withLock { inbox in
+            guard !inbox.closed, !inbox.shutdownRequested else { return }
+            inbox.shutdownRequested = true
+            curl_multi_wakeup(multi.raw)
+        }
+    }
+}
+
+/// One probe as the loop runs it: a URL (already routed by the dialer), a GET or a bare connect.
+struct CurlProbeRequest: Sendable {
+    var url: String
+    var connectOnly: Bool
+    var timeoutMilliseconds: Int
+}
+
+/// What libcurl said about one probe.
+struct CurlProbeResult: Sendable {
+    enum Outcome: Sendable, Equatable {
+        case status(Int)
+        case couldNotConnect
+        case timedOut
+        case failed(String)
+        case cancelled
+    }
+
+    var outcome: Outcome
+    var microseconds: Int
+}
+
+/// Requests handed over together; owned by the loop thread from submission until its continuation resumes.
+final class CurlProbeBatch: @unchecked Sendable {
+    let requests: [CurlProbeRequest]
+    var results: [CurlProbeResult]
+    var continuation: CheckedContinuation<[CurlProbeResult], Never>?
+    /// Index of the next request to start.
+    var next = 0
+    var remaining: Int
+    var isCancelled = false
+
+    init(requests: [CurlProbeRequest]) {
+        self.requests = requests
+        results = Array(repeating: CurlProbeResult(outcome: .cancelled, microseconds: 0), count: requests.count)
+        remaining = requests.count
+    }
+
+    var hasUnstarted: Bool { !isCancelled && next < requests.count }
+
+    func record(_ index: Int, _ result: CurlProbeResult) {
+        results[index] = result
+        remaining -= 1
+        if remaining == 0 { resume() }
+    }
+
+    /// Ends the batch with every unfinished probe cancelled.
+    func finishUnrun() {
+        remaining = 0
+        resume()
+    }
+
+    private func resume() {
+        continuation?.resume(returning: results)
+        continuation = nil
+    }
+}
+
+/// Runs the probe multi handle on its thread: starts queued probes up to the limit, performs, polls, collects.
+private final class CurlProbeDriver {
+    private let loop: CurlProbeLoop
+    private let maxConcurrent: Int
+    private var queued: [CurlProbeBatch] = []
+    private var running: [CurlPointer: (handle: CurlProbeHandle, batch: CurlProbeBatch, index: Int)] = [:]
+    /// Finished handles kept for the next probes: creating and configuring one costs more than the probe.
+    private var spare: [CurlProbeHandle] = []
+    private static let maxSpare = 256
+
+    init(loop: CurlProbeLoop, maxConcurrent: Int) {
+        self.loop = loop
+        self.maxConcurrent = maxConcurrent
+    }
+
+    func run() {
+        let multi = loop.multi.raw
+        while true {
+            let (batches, cancelled, shutdown) = loop.inbox.withLock { inbox in
+                defer {
+                    inbox.batches = []
+                    inbox.cancelled = []
+                }
+                return (inbox.batches, inbox.cancelled, inbox.shutdownRequested)
+            }
+            queued.append(contentsOf: batches)
+            for batch in cancelled { cancel(batch, multi: multi) }
+            if shutdown {
+                close(multi)
+                return
+            }
+            startQueued(multi)
+            var stillRunning: Int32 = 0
+            _ = curl_multi_perform(multi, &stillRunning)
+            collectFinished(multi)
+            startQueued(multi)
+            // Sleeps until a socket is ready, a libcurl timer fires or a batch arrives.
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+    }
+
+    private func startQueued(_ multi: UnsafeMutableRawPointer) {
+        while running.count < maxConcurrent, let batch = queued.first {
+            guard batch.hasUnstarted else {
+                queued.removeFirst()
+                continue
+            }
+            let index = batch.next
+            batch.next += 1
+            let request = batch.requests[index]
+            guard let handle = spare.popLast() ?? CurlProbeHandle() else {
+                batch.record(index, CurlProbeResult(outcome: .failed("libcurl could not create a handle"), microseconds: 0))
+                continue
+            }
+            guard handle.configure(for: request), curl_multi_add_handle(multi, handle.easy.raw) == CURLM_OK else {
+                batch.record(index, CurlProbeResult(outcome: .failed("libcurl refused the probe"), microseconds: 0))
+                continue
+            }
+            running[handle.easy] = (handle, batch, index)
+        }
+    }
+
+    private func collectFinished(_ multi: UnsafeMutableRawPointer) {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            guard let entry = running.removeValue(forKey: CurlPointer(raw: easy)) else { continue }
+            let result = entry.handle.result(code, connectOnly: entry.batch.requests[entry.index].connectOnly)
+            curl_multi_remove_handle(multi, easy)
+            recycle(entry.handle)
+            entry.batch.record(entry.index, result)
+        }
+    }
+
+    private func cancel(_ batch: CurlProbeBatch, multi: UnsafeMutableRawPointer) {
+        guard !batch.isCancelled, batch.remaining > 0 else { return }
+        batch.isCancelled = true
+        for (easy, entry) in running where entry.batch === batch {
+            running[easy] = nil
+            // Removing a handle mid-transfer closes its connection.
+            curl_multi_remove_handle(multi, easy.raw)
+            recycle(entry.handle)
+        }
+        queued.removeAll { $0 === batch }
+        batch.finishUnrun()
+    }
+
+    private func recycle(_ handle: CurlProbeHandle) {
+        if spare.count < Self.maxSpare { spare.append(handle) }
+    }
+
+    private func close(_ multi: UnsafeMutableRawPointer) {
+        let leftovers = loop.inbox.withLock { inbox in
+            inbox.closed = true
+            defer { inbox.batches = [] }
+            return inbox.batches
+        }
+        for (easy, _) in running { curl_multi_remove_handle(multi, easy.raw) }
+        let batches = queued + leftovers + running.values.map(\.batch)
+        running = [:]
+        queued = []
+        spare = []
+        for batch in batches where batch.remaining > 0 { batch.finishUnrun() }
+        curl_multi_cleanup(multi)
+    }
+}
