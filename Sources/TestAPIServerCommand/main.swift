@@ -2,9 +2,11 @@ import Foundation
 import KubeAPI
 import TestAPIServer
 
-// `test-apiserver --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes]`: one long-lived in-process
-// kube-apiserver, for rehearsing the real-cluster end-to-end runs (`scripts/e2e-rehearsal`): it writes an
-// admin kubeconfig to PATH, prints one line when it serves, and runs until it is killed.
+// `test-apiserver --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes] [--seed-nodes-prefix A.B.C]`: one
+// long-lived in-process kube-apiserver, for rehearsing the real-cluster end-to-end runs (`scripts/e2e-rehearsal`):
+// it writes an admin kubeconfig to PATH, prints one line when it serves, and runs until it is killed.
+// `--seed-nodes-prefix` seeds the nodes at A.B.C.1 to .3 instead of 10.0.0.x, so that two remotes (the
+// many-remote tests' second one) have nodes of their own addresses.
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("test-apiserver: \(message)\n".utf8))
@@ -15,6 +17,8 @@ var arguments = CommandLine.arguments.dropFirst()
 var kubeconfigPath: String?
 var options = TestAPIServer.Options()
 var seedNodes = false
+var seedNodesPrefix = "10.0.0"
+let usage = "use --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes] [--seed-nodes-prefix A.B.C]"
 while let argument = arguments.popFirst() {
     switch argument {
     case "--kubeconfig":
@@ -25,8 +29,18 @@ while let argument = arguments.popFirst() {
         options.store.serviceCIDR = value
     case "--seed-nodes":
         seedNodes = true
+    case "--seed-nodes-prefix":
+        let octets = arguments.popFirst()?.split(separator: ".", omittingEmptySubsequences: false) ?? []
+        guard octets.count == 3, octets.allSatisfy({ UInt8($0) != nil }) else {
+            fail("--seed-nodes-prefix needs the first three octets of an IPv4 address, such as 10.0.1")
+        }
+        seedNodes = true
+        seedNodesPrefix = octets.joined(separator: ".")
+    case "--help", "-h":
+        print("test-apiserver: \(usage)")
+        exit(0)
     default:
-        fail("unknown argument \(argument) (use --kubeconfig PATH [--service-cidr CIDR] [--seed-nodes])")
+        fail("unknown argument \(argument) (\(usage))")
     }
 }
 guard let kubeconfigPath else { fail("--kubeconfig PATH is required: where to write the admin kubeconfig") }
@@ -66,7 +80,7 @@ if seedNodes {
         var node = try await client.create(
             Node(metadata: ObjectMeta(name: name, labels: ["topology.kubernetes.io/zone": "zone-\(name)"])))
         node.status = NodeStatus(
-            addresses: [NodeAddress(type: "InternalIP", address: "10.0.0.\(index + 1)")],
+            addresses: [NodeAddress(type: "InternalIP", address: "\(seedNodesPrefix).\(index + 1)")],
             conditions: [NodeCondition(type: "Ready", status: ready ? "True" : "False")])
         _ = try await client.update(node, subresource: "status")
     }

@@ -2,12 +2,16 @@ import Foundation
 import Testing
 import Yams
 
-/// deploy/base (kustomize) and deploy/helm/barrelman must not drift from the binary: their flags must parse,
-/// and their RBAC must grant exactly what the code does in the local cluster.
+/// deploy/base (kustomize), deploy/overlays/remote-config and deploy/helm/barrelman must not drift from the
+/// binary: their flags must parse (the remote-config ones with the remotes file they mount), and their RBAC
+/// must grant exactly what the code does in the local cluster.
 @Suite("deploy manifests match the code")
 struct DeployDriftTests {
     static let deploy = PackageRoot.url.appendingPathComponent("deploy")
     static let helmChart = deploy.appendingPathComponent("helm/barrelman")
+    static let remoteConfigOverlay = deploy.appendingPathComponent("overlays/remote-config")
+    /// Where both mount the remotes file.
+    static let mountedRemoteConfig = "/etc/barrelman/remotes.yaml"
 
     // MARK: flags
 
@@ -41,6 +45,80 @@ struct DeployDriftTests {
             "only in helm: \(helm.subtracting(kustomize))")
     }
 
+    // MARK: many remotes (-remote-config)
+
+    static func overlayArgs() throws -> [String] {
+        let patch = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("deployment-patch.yaml"))
+        return try #require(Self.containerArgs(patch), "no container args in the remote-config overlay's patch")
+    }
+
+    static func overlayRemotesFile() throws -> String {
+        try String(contentsOf: Self.remoteConfigOverlay.appendingPathComponent("remotes.yaml"), encoding: .utf8)
+    }
+
+    /// The chart's values with `remoteConfig.remotes` set to `remotes`.
+    static func helmRemoteConfigValues(_ remotes: String) throws -> [String: Any] {
+        var values = try Self.yamlMapping(Self.helmChart.appendingPathComponent("values.yaml"))
+        var remoteConfig = try #require(values["remoteConfig"] as? [String: Any], "no remoteConfig in values.yaml")
+        remoteConfig["remotes"] = remotes
+        values["remoteConfig"] = remoteConfig
+        return values
+    }
+
+    /// `expectParses` with the mounted remotes file's path replaced by a copy of `remotes` (validation reads it).
+    static func expectParses(_ args: [String], remotes: String, source: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.url.appendingPathComponent("remotes.yaml")
+        try remotes.write(to: file, atomically: true, encoding: .utf8)
+        #expect(args.contains("-remote-config=\(Self.mountedRemoteConfig)"), "\(source) args: \(args)")
+        let local = args.map { $0 == "-remote-config=\(Self.mountedRemoteConfig)" ? "-remote-config=\(file.path)" : $0 }
+        try await Self.expectParses(local, source: source)
+    }
+
+    @Test("the remote-config overlay's args parse with its remotes file, which the Secret it mounts holds")
+    func overlayArgsAndMount() async throws {
+        let args = try Self.overlayArgs()
+        try await Self.expectParses(args, remotes: try Self.overlayRemotesFile(), source: "overlays/remote-config")
+        let patch = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("deployment-patch.yaml"))
+        let pod = ((patch["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
+        let container = (pod?["containers"] as? [[String: Any]])?.first
+        let mounts = container?["volumeMounts"] as? [[String: Any]] ?? []
+        let mount = try #require(mounts.first { $0["mountPath"] as? String == "/etc/barrelman" }, "nothing at /etc/barrelman")
+        #expect(mount["subPath"] == nil, "a subPath mount never sees the Secret's updates, so no reload")
+        let volume = (pod?["volumes"] as? [[String: Any]])?.first { $0["name"] as? String == mount["name"] as? String }
+        let secretName = (volume?["secret"] as? [String: Any])?["secretName"] as? String
+        let kustomization = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("kustomization.yaml"))
+        let generated = (kustomization["secretGenerator"] as? [[String: Any]])?.first { $0["name"] as? String == secretName }
+        let files = try #require(generated?["files"] as? [String], "the mounted Secret \(secretName ?? "?") is not generated")
+        let keys = Set(files.map { String($0.prefix { $0 != "=" }) })
+        #expect(keys.contains("remotes.yaml"))
+        // Every relative kubeconfig the file names is a key of the Secret, so it is in the mounted folder.
+        for line in try Self.overlayRemotesFile().split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("kubeconfig:") else { continue }
+            let path = trimmed.dropFirst("kubeconfig:".count).trimmingCharacters(in: .whitespaces)
+            if !path.hasPrefix("/") { #expect(keys.contains(path), "\(path) is not in the Secret") }
+        }
+    }
+
+    @Test("the Helm Deployment with remoteConfig.remotes set passes -remote-config, and its args parse")
+    func helmRemoteConfigArgs() async throws {
+        let remotes = try Self.overlayRemotesFile()
+        let template = try String(contentsOf: Self.helmChart.appendingPathComponent("templates/deployment.yaml"), encoding: .utf8)
+        let args = try Self.helmArgs(template: template, values: try Self.helmRemoteConfigValues(remotes))
+        #expect(!args.contains { Self.flagName($0) == "remote-project" }, "the single remote's flags are left out")
+        try await Self.expectParses(args, remotes: remotes, source: "helm templates/deployment.yaml (remoteConfig)")
+        // The kustomize overlay and the chart run many remotes with the same flags.
+        let overlay = Set(try Self.overlayArgs().map(Self.flagName))
+        let helm = Set(args.map(Self.flagName)).subtracting(["leader-elect-namespace"])
+        #expect(overlay == helm, "overlay: \(overlay.sorted()), helm: \(helm.sorted())")
+        let mounted = try String(
+            contentsOf: Self.helmChart.appendingPathComponent("templates/remote-config-secret.yaml"), encoding: .utf8)
+        #expect(mounted.contains("remotes.yaml:"), "the chart's remote-config Secret holds remotes.yaml")
+        #expect(template.contains("mountPath: /etc/barrelman"))
+    }
+
     /// Runs the binary with `args` plus a missing local kubeconfig: exit 1 naming that file means every flag
     /// parsed and validated (a bad flag exits 2 first).
     static func expectParses(_ args: [String], source: String) async throws {
@@ -62,12 +140,34 @@ struct DeployDriftTests {
     }
 
     /// The `- -flag=...` lines under `args:`, with `{{ ... .Values.a.b }}` replaced from values.yaml (an empty
-    /// required value gets a placeholder) and `.Release.Namespace` by `barrelman`; template-only lines are skipped.
+    /// required value gets a placeholder) and `.Release.Namespace` by `barrelman`; lines in the branch of an
+    /// `{{- if .Values.x }} … {{- else }} … {{- end }}` that `values` does not take are left out, other
+    /// template-only lines are skipped.
     static func helmArgs(template: String, values: [String: Any]) throws -> [String] {
         var args: [String] = []
         var inArgs = false
+        // One entry per open `if`/`range`/`with`: whether its lines are rendered.
+        var branches: [Bool] = []
         for line in template.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("{{- if ") || trimmed.hasPrefix("{{ if ") {
+                let path = trimmed.split(separator: " ").first { $0.hasPrefix(".Values.") }
+                branches.append(path.map { Self.isTruthy(Self.value(at: $0, in: values)) } ?? true)
+                continue
+            }
+            if trimmed.hasPrefix("{{- else") || trimmed.hasPrefix("{{ else") {
+                if let taken = branches.popLast() { branches.append(!taken) }
+                continue
+            }
+            if trimmed.hasPrefix("{{- end") || trimmed.hasPrefix("{{ end") {
+                _ = branches.popLast()
+                continue
+            }
+            if trimmed.hasPrefix("{{- range") || trimmed.hasPrefix("{{- with") {
+                branches.append(true)
+                continue
+            }
+            guard branches.allSatisfy({ $0 }) else { continue }
             if trimmed == "args:" {
                 inArgs = true
                 continue
@@ -95,11 +195,7 @@ struct DeployDriftTests {
             if action.contains(".Release.Namespace") {
                 result += "barrelman"
             } else if let path = action.split(separator: " ").first(where: { $0.hasPrefix(".Values.") }) {
-                var node: Any? = values
-                for key in path.dropFirst(".Values.".count).split(separator: ".") {
-                    node = (node as? [String: Any])?[String(key)]
-                }
-                let value = try #require(node, "\(path) is not in values.yaml")
+                let value = try #require(Self.value(at: path, in: values), "\(path) is not in values.yaml")
                 let string = "\(value)"
                 result += string.isEmpty ? "CHANGE-ME" : string
             } else {
@@ -108,6 +204,28 @@ struct DeployDriftTests {
             rest = rest[close.upperBound...]
         }
         return result + rest
+    }
+
+    /// The value at `.Values.a.b` in `values`.
+    static func value(at path: Substring, in values: [String: Any]) -> Any? {
+        var node: Any? = values
+        for key in path.dropFirst(".Values.".count).split(separator: ".") {
+            node = (node as? [String: Any])?[String(key)]
+        }
+        return node
+    }
+
+    /// Helm's truth: not missing, false, zero, or empty.
+    static func isTruthy(_ value: Any?) -> Bool {
+        switch value {
+        case nil: false
+        case let flag as Bool: flag
+        case let text as String: !text.isEmpty
+        case let number as Int: number != 0
+        case let list as [Any]: !list.isEmpty
+        case let map as [String: Any]: !map.isEmpty
+        default: true
+        }
     }
 
     static func yamlMapping(_ url: URL) throws -> [String: Any] {

@@ -5,14 +5,20 @@ import TestAPIServer
 
 /// A remote and a local cluster for one end-to-end test: two in-process test API servers, or — when both
 /// `BARRELMAN_E2E_REMOTE_KUBECONFIG` and `BARRELMAN_E2E_LOCAL_KUBECONFIG` are set — those two real clusters.
+/// Many-remote tests ask for a second remote (`secondRemote: true`): a third in-process server whose nodes have
+/// addresses of their own, or the real cluster of `BARRELMAN_E2E_REMOTE2_KUBECONFIG`; without that variable,
+/// such a test runs in-process even when the other two are real.
 ///
-/// The test works in one namespace of its own: created in the remote cluster here, created in the local
-/// cluster by barrelman (as it does for every mirrored namespace), and deleted in both at the end.
+/// The test works in one namespace of its own: created in the remote clusters here, created in the local
+/// cluster by barrelman (as it does for every mirrored namespace), and deleted in all of them at the end.
 public final class TwoClusters: Sendable {
     public let remote: KubeClient
     public let local: KubeClient
     public let remoteServer: TestAPIServer?
     public let localServer: TestAPIServer?
+    /// The second remote, when the test asked for one; `secondRemoteServer` when it is in-process.
+    public let secondRemote: KubeClient?
+    public let secondRemoteServer: TestAPIServer?
     public let namespace: String
     /// Where the in-process barrelman's node probes go (loopback listeners standing in for the remote nodes).
     public let nodes: TestNodeNetwork
@@ -22,6 +28,7 @@ public final class TwoClusters: Sendable {
 
     init(
         remote: KubeClient, local: KubeClient, remoteServer: TestAPIServer?, localServer: TestAPIServer?,
+        secondRemote: KubeClient? = nil, secondRemoteServer: TestAPIServer? = nil,
         namespace: String, transport: HTTPTransport, nodes: TestNodeNetwork
     ) {
         self.nodes = nodes
@@ -29,24 +36,39 @@ public final class TwoClusters: Sendable {
         self.local = local
         self.remoteServer = remoteServer
         self.localServer = localServer
+        self.secondRemote = secondRemote
+        self.secondRemoteServer = secondRemoteServer
         self.namespace = namespace
         self.transport = transport
     }
 
+    static func configured(_ variable: String) -> Bool {
+        ProcessInfo.processInfo.environment[variable].map { !$0.isEmpty } == true
+    }
+
     public static var realClustersConfigured: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["BARRELMAN_E2E_REMOTE_KUBECONFIG"].map { !$0.isEmpty } == true
-            && environment["BARRELMAN_E2E_LOCAL_KUBECONFIG"].map { !$0.isEmpty } == true
+        configured("BARRELMAN_E2E_REMOTE_KUBECONFIG") && configured("BARRELMAN_E2E_LOCAL_KUBECONFIG")
+    }
+
+    /// A real second remote besides the real two.
+    public static var realSecondRemoteConfigured: Bool {
+        realClustersConfigured && configured("BARRELMAN_E2E_REMOTE2_KUBECONFIG")
     }
 
     public var isReal: Bool { remoteServer == nil }
 
-    /// Runs `body` with two clusters; `inProcessOnly` for tests that inject faults or change nodes.
+    /// Runs `body` with two clusters (three with `secondRemote`); `inProcessOnly` for tests that inject faults
+    /// or change nodes.
     @discardableResult
     public static func with<T>(
-        inProcessOnly: Bool = false, _ body: (TwoClusters) async throws -> T
+        inProcessOnly: Bool = false, secondRemote: Bool = false, _ body: (TwoClusters) async throws -> T
     ) async throws -> T {
-        let clusters = try await start(real: realClustersConfigured && !inProcessOnly)
+        var real = realClustersConfigured && !inProcessOnly
+        if real && secondRemote && !realSecondRemoteConfigured {
+            print("TwoClusters: BARRELMAN_E2E_REMOTE2_KUBECONFIG is not set: this many-remote test runs in-process")
+            real = false
+        }
+        let clusters = try await start(real: real, secondRemote: secondRemote)
         do {
             let result = try await body(clusters)
             await clusters.cleanUp()
@@ -57,67 +79,83 @@ public final class TwoClusters: Sendable {
         }
     }
 
-    static func start(real: Bool) async throws -> TwoClusters {
+    static func start(real: Bool, secondRemote: Bool) async throws -> TwoClusters {
         let transport = HTTPTransport()
         let nodes = try await TestNodeNetwork.start()
         let namespace = TestCluster.uniqueName("bm-e2e")
         let clusters: TwoClusters
         if real {
-            let environment = ProcessInfo.processInfo.environment
-            let remoteConfig = try KubeconfigLoader.load(path: environment["BARRELMAN_E2E_REMOTE_KUBECONFIG"], context: nil)
-            let localConfig = try KubeconfigLoader.load(path: environment["BARRELMAN_E2E_LOCAL_KUBECONFIG"], context: nil)
+            func client(_ variable: String) throws -> KubeClient {
+                let path = ProcessInfo.processInfo.environment[variable]
+                return KubeClient(config: try KubeconfigLoader.load(path: path, context: nil), transport: transport)
+            }
             clusters = TwoClusters(
-                remote: KubeClient(config: remoteConfig, transport: transport),
-                local: KubeClient(config: localConfig, transport: transport), remoteServer: nil, localServer: nil,
+                remote: try client("BARRELMAN_E2E_REMOTE_KUBECONFIG"), local: try client("BARRELMAN_E2E_LOCAL_KUBECONFIG"),
+                remoteServer: nil, localServer: nil,
+                secondRemote: secondRemote ? try client("BARRELMAN_E2E_REMOTE2_KUBECONFIG") : nil,
                 namespace: namespace, transport: transport, nodes: nodes)
         } else {
             let remoteServer = try await TestAPIServer.start()
             var localOptions = TestAPIServer.Options()
             localOptions.store.serviceCIDR = "10.112.0.0/16"
             let localServer = try await TestAPIServer.start(options: localOptions)
+            let secondServer = secondRemote ? try await TestAPIServer.start() : nil
             clusters = TwoClusters(
                 remote: KubeClient(config: remoteServer.adminConfig(), transport: transport),
                 local: KubeClient(config: localServer.adminConfig(), transport: transport), remoteServer: remoteServer,
-                localServer: localServer, namespace: namespace, transport: transport, nodes: nodes)
-            try await clusters.seedNodes()
+                localServer: localServer,
+                secondRemote: secondServer.map { KubeClient(config: $0.adminConfig(), transport: transport) },
+                secondRemoteServer: secondServer, namespace: namespace, transport: transport, nodes: nodes)
+            try await clusters.seedNodes(in: clusters.remote, addressPrefix: "10.0.0")
+            if let second = clusters.secondRemote { try await clusters.seedNodes(in: second, addressPrefix: "10.0.1") }
         }
-        _ = try await clusters.remote.create(Namespace(metadata: ObjectMeta(name: namespace)))
+        for remote in clusters.remotes {
+            _ = try await remote.create(Namespace(metadata: ObjectMeta(name: namespace)))
+        }
         return clusters
     }
+
+    /// The remote clusters: the first, and the second when there is one.
+    public var remotes: [KubeClient] { [remote] + (secondRemote.map { [$0] } ?? []) }
 
     func cleanUp() async {
         if isReal {
             for name in [namespace] + extraNamespaces.withLock({ $0 }) {
-                try? await remote.delete(Namespace.self, name: name)
+                for remote in remotes { try? await remote.delete(Namespace.self, name: name) }
                 try? await local.delete(Namespace.self, name: name)
             }
         } else {
             await remoteServer?.stop()
+            await secondRemoteServer?.stop()
             await localServer?.stop()
         }
         await nodes.stop()
         transport.shutdown()
     }
 
-    /// Another namespace of the test's own in the remote cluster (`<namespace>-<suffix>`), deleted at the end in both.
+    /// Another namespace of the test's own in the remote clusters (`<namespace>-<suffix>`), deleted at the end in
+    /// all of them.
     public func addNamespace(_ suffix: String) async throws -> String {
         let name = "\(namespace)-\(suffix)"
         extraNamespaces.withLock { $0.append(name) }
-        _ = try await remote.create(Namespace(metadata: ObjectMeta(name: name)))
+        for remote in remotes { _ = try await remote.create(Namespace(metadata: ObjectMeta(name: name))) }
         return name
     }
 
     // MARK: remote nodes (in-process only; a real cluster's nodes are what they are)
 
-    /// Three nodes: two ready, one not.
-    func seedNodes() async throws {
-        try await setNode("node-a", ip: "10.0.0.1", ready: true)
-        try await setNode("node-b", ip: "10.0.0.2", ready: true)
-        try await setNode("node-c", ip: "10.0.0.3", ready: false)
+    /// Three nodes at `<addressPrefix>.1` to `.3`: two ready, one not (as `test-apiserver --seed-nodes` does).
+    func seedNodes(in cluster: KubeClient, addressPrefix: String) async throws {
+        try await setNode("node-a", ip: "\(addressPrefix).1", ready: true, in: cluster)
+        try await setNode("node-b", ip: "\(addressPrefix).2", ready: true, in: cluster)
+        try await setNode("node-c", ip: "\(addressPrefix).3", ready: false, in: cluster)
     }
 
-    /// Creates or changes a remote node's InternalIP and readiness.
-    public func setNode(_ name: String, ip: String, ready: Bool, unschedulable: Bool = false) async throws {
+    /// Creates or changes a node's InternalIP and readiness in a remote (the first unless `in` says otherwise).
+    public func setNode(
+        _ name: String, ip: String, ready: Bool, unschedulable: Bool = false, in cluster: KubeClient? = nil
+    ) async throws {
+        let remote = cluster ?? self.remote
         var node: Node
         do {
             node = try await remote.get(Node.self, name: name)
