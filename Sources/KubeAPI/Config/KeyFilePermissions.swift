@@ -14,7 +14,11 @@ public enum KeyFilePermissions {
         // stat, not lstat: Secret volumes mount keys as symlinks, and the file they point at is what others read.
         guard stat(path, &info) == 0 else { return nil }
         let mode = UInt32(info.st_mode) & 0o777
-        let readers = [(UInt32(0o040), "its group"), (UInt32(0o004), "others")].filter { mode & $0.0 != 0 }.map(\.1)
+        // A Secret volume mounted with fsGroup: root owns the file, its group is ours, and group-read is how a
+        // non-root barrelman reads it. Nobody else is in that group, so it is not a leak.
+        let groupIsOnlyUs = info.st_uid != geteuid() && info.st_gid == getegid()
+        let readers = [(UInt32(0o040), "its group"), (UInt32(0o004), "others")]
+            .filter { mode & $0.0 != 0 && !($0.0 == 0o040 && groupIsOnlyUs) }.map(\.1)
         guard !readers.isEmpty else { return nil }
         let octal = String(mode, radix: 8)
         return "\(what) \(path) is readable by \(readers.joined(separator: " and ")) (mode 0\(octal)): "
