@@ -21,5 +21,21 @@ CURLcode bm_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value)
 CURLcode bm_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 
 CURLMcode bm_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+/// CURLMOPT_SOCKETDATA, CURLMOPT_TIMERDATA.
+CURLMcode bm_multi_setopt_ptr(CURLM *handle, CURLMoption option, void *value);
+CURLMcode bm_multi_setopt_socket_function(CURLM *handle, curl_socket_callback callback);
+CURLMcode bm_multi_setopt_timer_function(CURLM *handle, curl_multi_timer_callback callback);
+
+// epoll and eventfd for the probe loop's curl_multi_socket_action driver (struct epoll_event is packed on
+// x86-64, which Swift cannot lay out).
+int bm_epoll_create(void);
+/// EPOLL_CTL_ADD if `add`, else EPOLL_CTL_MOD, for `readable`/`writable` interest; 0 or -1 with errno set.
+int bm_epoll_watch(int epfd, int fd, int add, int readable, int writable);
+int bm_epoll_unwatch(int epfd, int fd);
+/// Waits up to `timeout_ms` (-1: forever); fills fds[i] and the CURL_CSELECT_* flags of each ready one.
+int bm_epoll_wait(int epfd, int *fds, int *flags, int max, int timeout_ms);
+int bm_eventfd_create(void);
+void bm_eventfd_signal(int fd);
+void bm_eventfd_drain(int fd);
 
 #endif
