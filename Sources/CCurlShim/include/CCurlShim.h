@@ -35,6 +35,8 @@ int bm_epoll_unwatch(int epfd, int fd);
 /// Waits up to `timeout_ms` (-1: forever); fills fds[i] and the CURL_CSELECT_* flags of each ready one.
 int bm_epoll_wait(int epfd, int *fds, int *flags, int max, int timeout_ms);
 int bm_eventfd_create(void);
+/// Names the calling thread (at most 15 bytes show), for top -H and profilers.
+void bm_set_thread_name(const char *name);
 void bm_eventfd_signal(int fd);
 void bm_eventfd_drain(int fd);
 

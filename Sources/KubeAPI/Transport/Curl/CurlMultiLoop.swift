@@ -33,7 +33,7 @@ final class CurlMultiLoop: Sendable {
         _ = bm_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         if let maxCachedConnections { _ = bm_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections) }
         let driver = CurlMultiDriver(loop: self)
-        guard startDetachedThread({ driver.run() }) else {
+        guard startDetachedThread(name: "bm-http", { driver.run() }) else {
             curl_multi_cleanup(multi)
             throw .other(code: Int(CURLE_FAILED_INIT.rawValue), message: "could not start the HTTP transport thread")
         }

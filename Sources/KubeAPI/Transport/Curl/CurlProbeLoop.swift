@@ -46,7 +46,7 @@ final class CurlProbeLoop: Sendable {
         self.wakeup = wakeup
         _ = bm_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
         let driver = CurlProbeDriver(loop: self, epoll: epoll, maxConcurrent: max(1, maxConcurrent))
-        guard startDetachedThread({ driver.run() }) else {
+        guard startDetachedThread(name: "bm-probes", { driver.run() }) else {
             driver.detach()
             close(epoll)
             close(wakeup)

@@ -1,3 +1,5 @@
+import CCurlShim
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -5,13 +7,18 @@
 #endif
 
 /// Runs `body` on a new detached thread (the curl loops block in poll, so they get threads of their own rather
-/// than a Swift executor's); false when the thread could not be created.
-func startDetachedThread(_ body: @escaping () -> Void) -> Bool {
+/// than a Swift executor's); false when the thread could not be created. `name` (at most 15 bytes) is what
+/// `top -H` and profilers show.
+func startDetachedThread(name: String, _ body: @escaping () -> Void) -> Bool {
     final class Box {
+        let name: String
         let body: () -> Void
-        init(_ body: @escaping () -> Void) { self.body = body }
+        init(_ name: String, _ body: @escaping () -> Void) {
+            self.name = String(name.utf8.prefix(15)) ?? "bm-curl"
+            self.body = body
+        }
     }
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
+    let context = Unmanaged.passRetained(Box(name, body)).toOpaque()
     #if canImport(Glibc)
         var thread = pthread_t()
     #else
@@ -19,7 +26,11 @@ func startDetachedThread(_ body: @escaping () -> Void) -> Bool {
     #endif
     let result = pthread_create(&thread, nil, { context in
         let pointer: UnsafeMutableRawPointer? = context
-        if let pointer { Unmanaged<Box>.fromOpaque(pointer).takeRetainedValue().body() }
+        if let pointer {
+            let box = Unmanaged<Box>.fromOpaque(pointer).takeRetainedValue()
+            bm_set_thread_name(box.name)
+            box.body()
+        }
         return nil
     }, context)
     guard result == 0 else {
