@@ -207,11 +207,11 @@ struct FleetScenario {
     // MARK: seeding, as the single-remote scenario seeds its remote
 
     static func seed(_ client: KubeClient, remote: Int, nodes: Int, services: Int) async throws {
-        let namespace = namespace(remote)
+        let namespace = Self.namespace(remote)
         _ = try await client.create(Namespace(metadata: ObjectMeta(name: namespace)))
         try await forEachConcurrently(0..<nodes) { index in
             var node = try await client.create(RawNode(body: RealisticNode.body(index)))
-            node.body["status"] = RealisticNode.status(index, ip: nodeIP(remote: remote, index: index), ready: true)
+            node.body["status"] = RealisticNode.status(index, ip: Self.nodeIP(remote: remote, index: index), ready: true)
             _ = try await client.update(node, subresource: "status")
         }
         try await forEachConcurrently(0..<services) { index in
