@@ -113,7 +113,10 @@ struct FleetScenario {
         try await Task.sleep(for: .seconds(1))
         results.addCount(
             "writes during sync (local, +1 s settle)", faults.writeCount(),
-            expected: "\(count * (2 * services + 1)) (2 per service + a namespace, per remote)")
+            expected: "\(count * 2 * services) + namespaces (2 per service, per remote)")
+        for resource in ["namespaces", "services", "endpointslices", "events"] {
+            results.addCount("  of which \(resource)", faults.writeCount(resource: resource), expected: "")
+        }
 
         // 2. idle: the node probes of every remote's nodes
         faults.resetCounts()
