@@ -15,6 +15,15 @@ enum BarrelmanChild {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("barrelman").path
     }
 
+    /// `binaryPath`, or why it cannot run.
+    static func requireBinary() throws -> String {
+        let binary = binaryPath
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw RunError("\(binary) is missing: build it with `swift build -c release --package-path Benchmarks --product barrelman`")
+        }
+        return binary
+    }
+
     /// This run's kubeconfigs and barrelman's log.
     static var workDirectory: URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("barrelman-bench-\(getpid())")
@@ -28,10 +37,7 @@ enum BarrelmanChild {
     static func spawn(remote: ClusterEndpoint, local: ClusterEndpoint, namespace: String, qps: Double?, burst: Int,
         nodes: AnsweringNodes, extraArguments: [String] = [], traceStages: Bool = false
     ) throws -> Process {
-        let binary = binaryPath
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw RunError("\(binary) is missing: build it with `swift build -c release --package-path Benchmarks --product barrelman`")
-        }
+        let binary = try requireBinary()
         let directory = workDirectory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let localKubeconfig = try local.writeKubeconfig(in: directory, name: "local")
@@ -42,18 +48,26 @@ enum BarrelmanChild {
         ]
         if let qps { arguments += ["-kube-api-qps", String(qps)] }
         arguments += extraArguments
+        var environment: [String: String] = [:]
+        if traceStages {
+            try? FileManager.default.removeItem(atPath: StageReport.path)
+            environment["BARRELMAN_STAGE_TRACE"] = StageReport.path
+        }
+        return try start(arguments, logPath: logPath, nodes: nodes, environment: environment)
+    }
+
+    /// Starts `arguments` (this flag, the binary, barrelman's flags) logging to `logPath`, with its node probes
+    /// sent where `nodes` answers: every child the runner starts gets that mapping.
+    static func start(_ arguments: [String], logPath log: String, nodes: AnsweringNodes, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["BARRELMAN_TEST_NODE_DIAL": nodes.dialRules]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(environment) { $1 }
+            .merging(["BARRELMAN_TEST_NODE_DIAL": nodes.dialRules]) { $1 }
         // barrelman logs at info level to a file; the figures are the runner's output.
-        let log = logPath
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)
-        if traceStages {
-            try? FileManager.default.removeItem(atPath: StageReport.path)
-            process.environment = ProcessInfo.processInfo.environment.merging(["BARRELMAN_STAGE_TRACE": StageReport.path]) { $1 }
-        }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         return process
@@ -61,9 +75,9 @@ enum BarrelmanChild {
 
     /// Why the child is gone (its exit status and last log lines), or nil while it runs: waits poll this so a
     /// flag barrelman rejects ends the run at once instead of waiting for a sync that never comes.
-    static func exitReport(_ process: Process) -> String? {
+    static func exitReport(_ process: Process, logPath log: String = logPath) -> String? {
         guard !process.isRunning else { return nil }
-        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return "barrelman exited with \(process.terminationStatus): \(output.suffix(500))"
     }
 

@@ -31,6 +31,11 @@ struct ResultTable {
         rows.append((metric, format(ratio, "x"), target ?? ""))
     }
 
+    /// A figure already formatted (a range, a list).
+    mutating func addText(_ metric: String, _ value: String, target: String) {
+        rows.append((metric, value, target))
+    }
+
     mutating func addCPU(_ metric: String, _ seconds: Double) {
         rows.append((metric, format(seconds, "s"), ""))
     }

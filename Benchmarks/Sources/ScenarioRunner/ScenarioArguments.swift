@@ -1,7 +1,7 @@
 import KubeAPI
 
 /// `--scenario S|M|L|smoke`, `--changes K`, `--idle SECONDS`, `--qps Q` (the local client's rate limit),
-/// `--write-cost on|off`, `--floor`.
+/// `--write-cost on|off`, `--floor`, `--remotes N --processes one|per-remote|both`.
 struct ScenarioArguments {
     var name = "S"
     var nodes = 100
@@ -30,6 +30,12 @@ struct ScenarioArguments {
     var memory = false
     /// `--probe-window SECONDS`: the prober's cost, measured right after the first sync (`ProbeWindow`).
     var probeWindow = 0
+    /// `--remotes N`: N remote servers, each seeded with the scenario in a namespace of its own (`FleetScenario`);
+    /// 1 is the single-remote scenario.
+    var remotes = 1
+    /// `--processes one|per-remote|both`: with several remotes, one barrelman with a `-remote-config` file for
+    /// all of them, one barrelman per remote, or the one then the other on fresh servers.
+    var fleetModes: [FleetMode] = [.oneProcess]
 
     /// The client options barrelman would use with these arguments.
     static func clientOptions(qps: Double?, burst: Int) -> KubeClientOptions {
@@ -86,8 +92,22 @@ struct ScenarioArguments {
             case "--floor-writers": IndependentFloor.writers = max(1, try number(flag))
             case "--no-independent-floor": parsed.independentFloor = false
             case "--probe-window": parsed.probeWindow = try number(flag)
-            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory, --probe-window SECONDS")
+            case "--remotes":
+                let count = try number(flag)
+                // Remote r's nodes are 10.r.x.y (`FleetScenario.nodeIP`): distinct per remote up to 32.
+                guard (1...32).contains(count) else { throw UsageError("--remotes needs a number from 1 to 32") }
+                parsed.remotes = count
+            case "--processes": parsed.fleetModes = try FleetMode.parse(remaining.popFirst())
+            default: throw UsageError("unknown argument '\(flag)'; use --scenario S|M|L|smoke, --changes K, --idle SECONDS, --qps Q, --burst B, --barrelman-args FLAGS, --nodes-per-service N, --in-process, --write-cost on|off, --floor, --floor-writers N, --stages, --no-independent-floor, --memory, --probe-window SECONDS, --remotes N, --processes one|per-remote|both")
             }
+        }
+        if parsed.remotes > 1 {
+            // The many-remote run measures the sync, the idle window and the memory of barrelman child processes.
+            let unsupported = [
+                ("--in-process", !parsed.childProcess), ("--floor", parsed.floor), ("--memory", parsed.memory),
+                ("--stages", parsed.stages), ("--probe-window", parsed.probeWindow > 0),
+            ]
+            if let (flag, _) = unsupported.first(where: \.1) { throw UsageError("\(flag) is for a single remote; drop it or --remotes") }
         }
         if let explicitChanges { parsed.changes = explicitChanges }
         if let explicitIdle { parsed.idleSeconds = explicitIdle }
@@ -116,4 +136,22 @@ struct UsageError: Error, CustomStringConvertible {
 struct RunError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// How `--remotes N` runs barrelman: `--processes one|per-remote|both`.
+enum FleetMode: Equatable {
+    /// One barrelman whose `-remote-config` file lists every remote.
+    case oneProcess
+    /// One barrelman per remote, each with its own kubeconfig, namespace and `-remote-cluster-id`.
+    case processPerRemote
+
+    static func parse(_ value: String?) throws(UsageError) -> [FleetMode] {
+        switch value {
+        case "one": return [.oneProcess]
+        case "per-remote": return [.processPerRemote]
+        case "both": return [.oneProcess, .processPerRemote]
+        case nil: throw UsageError("--processes needs a value: one, per-remote or both")
+        case let other?: throw UsageError("--processes must be one, per-remote or both, not '\(other)'")
+        }
+    }
 }

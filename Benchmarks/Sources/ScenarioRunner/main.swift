@@ -2,7 +2,8 @@ import Glibc
 
 // scenario-runner: barrelman between two in-process test API servers at a given scale, or (`--informer`) the
 // informer cache benchmark, or (`--soak SECONDS`) a churn soak with faults, or (`--floor`) a plain client writing
-// what barrelman writes; prints Markdown table rows.
+// what barrelman writes, or (`--remotes N`) N remotes in one barrelman against one barrelman per remote; prints
+// Markdown table rows.
 do {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if arguments.first == BarrelmanChild.flag {
@@ -17,6 +18,9 @@ do {
         if parsed.memory {
             var breakdown = MemoryBreakdown(arguments: parsed)
             try await breakdown.run()
+        } else if parsed.remotes > 1 {
+            var fleet = FleetScenario(arguments: parsed)
+            try await fleet.run()
         } else if parsed.floor {
             var floor = PlainClientFloor(arguments: parsed)
             try await floor.run()
