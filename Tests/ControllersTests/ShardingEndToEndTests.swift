@@ -145,7 +145,8 @@ import Testing
     }
 
     @Test func threeReplicasLeadTwoRemotesEachAKilledOnesMoveToTheOthersAndAJoiningOneGetsItsShare() async throws {
-        try await TwoClusters.with(inProcessOnly: true) { clusters in
+        // Real clusters too: the Leases live in the test's own local namespace, the remotes are scopes of its own.
+        try await TwoClusters.with { clusters in
             _ = try? await clusters.local.create(Namespace(metadata: ObjectMeta(name: clusters.namespace)))
             let watch = DoubleLeaderWatch()
             let watching = watch.watch(clusters)

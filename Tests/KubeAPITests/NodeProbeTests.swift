@@ -83,6 +83,24 @@ import Testing
         }
     }
 
+    @Test func aCancelledRoundEndsAtOnceAlsoWhenTheCancellationComesBeforeItsProbes() async throws {
+        try await Self.withNode { fleet, client in
+            fleet.set("10.0.0.1", .hanging)
+            let probes = [NodeProbe(address: "10.0.0.1", port: 10256, kind: .http(path: "/healthz"))]
+            // Cancelled before it hands its probes over (a prober stopped between rounds).
+            let early = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return await client.probe(probes)
+            }
+            #expect(await early.value.map(\.outcome) == [.failed("cancelled")])
+            // Cancelled while its probe hangs.
+            let late = Task { await client.probe(probes) }
+            try await Task.sleep(for: .milliseconds(50))
+            late.cancel()
+            #expect(await late.value.map(\.outcome) == [.failed("cancelled")])
+        }
+    }
+
     @Test func aSmallConcurrencyLimitStillRunsTheWholeBatch() async throws {
         let network = try await TestNodeNetwork.start()
         try await network.fleet.add(name: "node-a", address: "10.0.0.1")

@@ -119,6 +119,9 @@ final class CurlProbeBatch: @unchecked Sendable {
     var next = 0
     var remaining: Int
     var isCancelled = false
+    /// The driver has taken it from the inbox. A cancellation can overtake the batch (the task was cancelled
+    /// before it submitted): the driver then ends the batch when it arrives, its continuation set by then.
+    var arrived = false
 
     init(requests: [CurlProbeRequest]) {
         self.requests = requests
@@ -203,7 +206,10 @@ private final class CurlProbeDriver {
                 }
                 return (inbox.batches, inbox.cancelled, inbox.shutdownRequested)
             }
-            queued.append(contentsOf: batches)
+            for batch in batches {
+                batch.arrived = true
+                if batch.isCancelled { batch.finishUnrun() } else { queued.append(batch) }
+            }
             for batch in cancelled { cancel(batch, multi: multi) }
             if shutdown {
                 close(multi)
@@ -291,6 +297,7 @@ private final class CurlProbeDriver {
     private func cancel(_ batch: CurlProbeBatch, multi: UnsafeMutableRawPointer) {
         guard !batch.isCancelled, batch.remaining > 0 else { return }
         batch.isCancelled = true
+        guard batch.arrived else { return }
         for (easy, entry) in running where entry.batch === batch {
             running[easy] = nil
             // Removing a handle mid-transfer closes its connection.
