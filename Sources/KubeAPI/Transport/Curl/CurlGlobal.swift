@@ -20,3 +20,13 @@ extension Duration {
 struct CurlPointer: @unchecked Sendable, Hashable {
     let raw: UnsafeMutableRawPointer
 }
+
+/// Calls `body` with each transfer of `multi` that has finished (its easy handle and result), as
+/// `curl_multi_info_read` reports them; the caller removes the handle.
+func forEachFinishedTransfer(of multi: UnsafeMutableRawPointer, _ body: (CurlPointer, CURLcode) -> Void) {
+    var remaining: Int32 = 0
+    while let message = curl_multi_info_read(multi, &remaining) {
+        guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+        body(CurlPointer(raw: easy), message.pointee.data.result)
+    }
+}

@@ -134,12 +134,9 @@ private final class CurlMultiDriver {
     }
 
     private func collectFinished(_ multi: UnsafeMutableRawPointer) {
-        var remaining: Int32 = 0
-        while let message = curl_multi_info_read(multi, &remaining) {
-            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-            let result = message.pointee.data.result
-            guard let transfer = running.removeValue(forKey: CurlPointer(raw: easy)) else { continue }
-            curl_multi_remove_handle(multi, easy)
+        forEachFinishedTransfer(of: multi) { easy, result in
+            guard let transfer = running.removeValue(forKey: easy) else { return }
+            curl_multi_remove_handle(multi, easy.raw)
             transfer.complete(result)
         }
     }

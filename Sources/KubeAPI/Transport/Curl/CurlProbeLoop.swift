@@ -282,13 +282,10 @@ private final class CurlProbeDriver {
     }
 
     private func collectFinished(_ multi: UnsafeMutableRawPointer) {
-        var remaining: Int32 = 0
-        while let message = curl_multi_info_read(multi, &remaining) {
-            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-            let code = message.pointee.data.result
-            guard let entry = running.removeValue(forKey: CurlPointer(raw: easy)) else { continue }
+        forEachFinishedTransfer(of: multi) { easy, code in
+            guard let entry = running.removeValue(forKey: easy) else { return }
             let result = entry.handle.result(code, connectOnly: entry.batch.requests[entry.index].connectOnly)
-            curl_multi_remove_handle(multi, easy)
+            curl_multi_remove_handle(multi, easy.raw)
             recycle(entry.handle)
             entry.batch.record(entry.index, result)
         }
