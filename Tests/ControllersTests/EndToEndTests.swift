@@ -323,7 +323,10 @@ import Testing
                 let writes = ["services", "endpointslices", "endpoints", "events", "namespaces"].map {
                     "\($0)=\(local.state.faults.writeCount(resource: $0))"
                 }
-                #expect(local.state.faults.writeCount() == 0, "\(writes)")
+                // The Events say what a write in the window was about, should there be one.
+                let events = try await clusters.local.list(Event.self, namespace: clusters.namespace).items
+                    .map { "\($0.reason ?? ""): \($0.message ?? "")" }
+                #expect(local.state.faults.writeCount() == 0, "\(writes), events: \(events)")
             }
         }
     }

@@ -263,11 +263,8 @@ public final class NodeEndpointController: Sendable {
                 logger.debug("endpoints of \(key): local namespace \(namespace) is terminating; not retrying")
                 return
             }
-            if let kubeError = error as? KubeError, kubeError.isAlreadyExists || kubeError.isConflict {
-                // The cache is behind our own last write (or another writer's): the retry, once the informer
-                // caught up, plans from what is there. kube's EndpointSlice controller keeps such stale-cache
-                // errors out of its Events too.
-                logger.info("endpoints of \(key): the cache is behind the server (\(kubeError)); retrying")
+            if let reason = error.expectedRetryReason {
+                logger.debug("endpoints of \(key): \(reason); retrying")
                 throw error
             }
             metrics.endpointsUpdateFailed()

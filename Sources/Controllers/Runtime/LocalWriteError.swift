@@ -36,6 +36,20 @@ public enum LocalWriteError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Error {
+    /// Why this failed write is no failure, when it is none: the retry (with the loop's backoff) needs no
+    /// Warning Event, no error count and no warning line. A cache behind the server (409 AlreadyExists or
+    /// Conflict: the retry plans from the caught-up cache; kube's EndpointSlice controller keeps such
+    /// stale-cache errors out of its Events too), or a request cancelled because barrelman is stopping.
+    var expectedRetryReason: String? {
+        if self is CancellationError { return "cancelled" }
+        guard let error = self as? KubeError else { return nil }
+        switch error {
+        case .alreadyExists, .conflict: return "the cache is behind the server (\(error))"
+        case .transport(.cancelled): return "cancelled"
+        default: return nil
+        }
+    }
+
     /// The namespace, when this error says it is being deleted.
     var terminatingNamespace: String? {
         guard let error = self as? LocalWriteError, case .namespaceTerminating(let namespace) = error else { return nil }

@@ -142,6 +142,10 @@ public final class ServiceController: Sendable {
                 loop.enqueue(key, after: writer.namespaceRecheckInterval)
                 return
             }
+            if let reason = error.expectedRetryReason {
+                logger.debug("service \(key): \(action.metricAction): \(reason); retrying")
+                throw error
+            }
             metrics.serviceUpdateFailed(action: action.metricAction)
             logger.warning("service \(key): \(action.metricAction) failed: \(error)")
             if let subject = local ?? remote {
