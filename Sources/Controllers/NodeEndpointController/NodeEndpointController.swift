@@ -263,7 +263,7 @@ public final class NodeEndpointController: Sendable {
                 logger.debug("endpoints of \(key): local namespace \(namespace) is terminating; not retrying")
                 return
             }
-            if let reason = error.expectedRetryReason {
+            if let reason = error.expectedRetryReason(failedAttempts: loop.failedAttempts(key)) {
                 logger.debug("endpoints of \(key): \(reason); retrying")
                 throw error
             }

@@ -27,6 +27,11 @@ public final class ControllerLoop: Sendable {
         queue.addAfter(key, delay: delay)
     }
 
+    /// How often `key`'s reconcile failed in a row (reset by a success).
+    func failedAttempts(_ key: ObjectKey) -> Int {
+        queue.numRequeues(key)
+    }
+
     /// True while keys wait for a worker.
     var hasQueuedWork: Bool { queue.count > 0 }
 

@@ -35,17 +35,23 @@ public enum LocalWriteError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Attempts after which a 409 is no longer taken for a cache behind the server (5 ms doubling: ~5 s in all).
+let staleCacheRetries = 10
+
 extension Error {
     /// Why this failed write is no failure, when it is none: the retry (with the loop's backoff) needs no
-    /// Warning Event, no error count and no warning line. A cache behind the server (409 AlreadyExists or
-    /// Conflict: the retry plans from the caught-up cache; kube's EndpointSlice controller keeps such
-    /// stale-cache errors out of its Events too), or a request cancelled because barrelman is stopping.
-    var expectedRetryReason: String? {
+    /// Warning Event, no error count and no warning line. A request cancelled because barrelman is stopping; or
+    /// a cache behind the server (409 AlreadyExists or Conflict: the retry plans from the caught-up cache; kube's
+    /// EndpointSlice controller keeps such stale-cache errors out of its Events too), but only for the first
+    /// `staleCacheRetries` attempts (~5 s of backoff): a 409 that outlasts them is no lag but a name held by an
+    /// object the informers do not see, and is reported as any failure.
+    func expectedRetryReason(failedAttempts: Int) -> String? {
         if self is CancellationError { return "cancelled" }
         guard let error = self as? KubeError else { return nil }
         switch error {
-        case .alreadyExists, .conflict: return "the cache is behind the server (\(error))"
         case .transport(.cancelled): return "cancelled"
+        case .alreadyExists, .conflict:
+            return failedAttempts < staleCacheRetries ? "the cache is behind the server (\(error))" : nil
         default: return nil
         }
     }

@@ -142,7 +142,7 @@ public final class ServiceController: Sendable {
                 loop.enqueue(key, after: writer.namespaceRecheckInterval)
                 return
             }
-            if let reason = error.expectedRetryReason {
+            if let reason = error.expectedRetryReason(failedAttempts: loop.failedAttempts(key)) {
                 logger.debug("service \(key): \(action.metricAction): \(reason); retrying")
                 throw error
             }

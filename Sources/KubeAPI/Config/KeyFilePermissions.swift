@@ -17,8 +17,9 @@ public enum KeyFilePermissions {
         // A Secret volume mounted with fsGroup: root owns the file, its group is ours, and group-read is how a
         // non-root barrelman reads it. Nobody else is in that group, so it is not a leak.
         let groupIsOnlyUs = info.st_uid != geteuid() && info.st_gid == getegid()
-        let readers = [(UInt32(0o040), "its group"), (UInt32(0o004), "others")]
-            .filter { mode & $0.0 != 0 && !($0.0 == 0o040 && groupIsOnlyUs) }.map(\.1)
+        var readers: [String] = []
+        if mode & 0o040 != 0 && !groupIsOnlyUs { readers.append("its group") }
+        if mode & 0o004 != 0 { readers.append("others") }
         guard !readers.isEmpty else { return nil }
         let octal = String(mode, radix: 8)
         return "\(what) \(path) is readable by \(readers.joined(separator: " and ")) (mode 0\(octal)): "

@@ -56,7 +56,7 @@ public final class NodeProbeClient: Sendable {
         }
         let answers = await loop.run(requests)
         for (position, index) in sent.enumerated() where position < answers.count {
-            results[index] = Self.result(answers[position])
+            results[index] = answers[position]
         }
         return results
     }
@@ -75,17 +75,6 @@ public final class NodeProbeClient: Sendable {
         loop?.shutdown()
     }
 
-    private static func result(_ answer: CurlProbeResult) -> NodeProbeResult {
-        let outcome: ProbeOutcome =
-            switch answer.outcome {
-            case .status(let status): .answered(status: status)
-            case .couldNotConnect: .refused
-            case .timedOut: .timedOut
-            case .failed(let message): .failed(message)
-            case .cancelled: .failed("cancelled")
-            }
-        return NodeProbeResult(outcome: outcome, duration: .microseconds(answer.microseconds))
-    }
 }
 
 /// One probe of one node: an HTTP GET of `path`, or a bare TCP connect.

@@ -1,10 +1,6 @@
 import CCurl
 import CCurlShim
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// One easy handle of the probe loop, configured once and re-aimed for each probe it runs; only the loop
 /// thread touches it.
 final class CurlProbeHandle {
@@ -55,21 +51,22 @@ final class CurlProbeHandle {
     }
 
     /// What the finished probe saw.
-    func result(_ code: CURLcode, connectOnly: Bool) -> CurlProbeResult {
+    func result(_ code: CURLcode, connectOnly: Bool) -> NodeProbeResult {
         var total: curl_off_t = 0
         _ = bm_easy_getinfo_off(easy.raw, CURLINFO_TOTAL_TIME_T, &total)
-        let outcome: CurlProbeResult.Outcome
+        let outcome: ProbeOutcome
         switch code {
         case CURLE_OK:
+            // A TCP probe's "status" is 0: the connection was established.
             var status = 0
             if !connectOnly { _ = bm_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status) }
-            outcome = .status(status)
-        case CURLE_COULDNT_CONNECT: outcome = .couldNotConnect
+            outcome = .answered(status: status)
+        case CURLE_COULDNT_CONNECT: outcome = .refused
         case CURLE_OPERATION_TIMEDOUT: outcome = .timedOut
         default:
             let detail = String(cString: errorBuffer)
             outcome = .failed(detail.isEmpty ? CurlErrorMapping.describe(code) : detail)
         }
-        return CurlProbeResult(outcome: outcome, microseconds: Int(total))
+        return NodeProbeResult(outcome: outcome, duration: .microseconds(total))
     }
 }

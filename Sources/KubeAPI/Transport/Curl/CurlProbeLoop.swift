@@ -56,7 +56,7 @@ final class CurlProbeLoop: Sendable {
     }
 
     /// Runs every request; the results come back in the requests' order.
-    func run(_ requests: [CurlProbeRequest]) async -> [CurlProbeResult] {
+    func run(_ requests: [CurlProbeRequest]) async -> [NodeProbeResult] {
         guard !requests.isEmpty else { return [] }
         let batch = CurlProbeBatch(requests: requests)
         return await withTaskCancellationHandler {
@@ -96,25 +96,11 @@ struct CurlProbeRequest: Sendable {
     var timeoutMilliseconds: Int
 }
 
-/// What libcurl said about one probe.
-struct CurlProbeResult: Sendable {
-    enum Outcome: Sendable, Equatable {
-        case status(Int)
-        case couldNotConnect
-        case timedOut
-        case failed(String)
-        case cancelled
-    }
-
-    var outcome: Outcome
-    var microseconds: Int
-}
-
 /// Requests handed over together; owned by the loop thread from submission until its continuation resumes.
 final class CurlProbeBatch: @unchecked Sendable {
     let requests: [CurlProbeRequest]
-    var results: [CurlProbeResult]
-    var continuation: CheckedContinuation<[CurlProbeResult], Never>?
+    var results: [NodeProbeResult]
+    var continuation: CheckedContinuation<[NodeProbeResult], Never>?
     /// Index of the next request to start.
     var next = 0
     var remaining: Int
@@ -125,13 +111,13 @@ final class CurlProbeBatch: @unchecked Sendable {
 
     init(requests: [CurlProbeRequest]) {
         self.requests = requests
-        results = Array(repeating: CurlProbeResult(outcome: .cancelled, microseconds: 0), count: requests.count)
+        results = Array(repeating: NodeProbeResult(outcome: .failed("cancelled"), duration: .zero), count: requests.count)
         remaining = requests.count
     }
 
     var hasUnstarted: Bool { !isCancelled && next < requests.count }
 
-    func record(_ index: Int, _ result: CurlProbeResult) {
+    func record(_ index: Int, _ result: NodeProbeResult) {
         results[index] = result
         remaining -= 1
         if remaining == 0 { resume() }
@@ -270,11 +256,11 @@ private final class CurlProbeDriver {
             batch.next += 1
             let request = batch.requests[index]
             guard let handle = spare.popLast() ?? CurlProbeHandle() else {
-                batch.record(index, CurlProbeResult(outcome: .failed("libcurl could not create a handle"), microseconds: 0))
+                batch.record(index, NodeProbeResult(outcome: .failed("libcurl could not create a handle"), duration: .zero))
                 continue
             }
             guard handle.configure(for: request), curl_multi_add_handle(multi, handle.easy.raw) == CURLM_OK else {
-                batch.record(index, CurlProbeResult(outcome: .failed("libcurl refused the probe"), microseconds: 0))
+                batch.record(index, NodeProbeResult(outcome: .failed("libcurl refused the probe"), duration: .zero))
                 continue
             }
             running[handle.easy] = (handle, batch, index)
