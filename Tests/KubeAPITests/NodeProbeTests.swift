@@ -7,10 +7,12 @@ import Testing
 /// The real socket dialer and probe client against loopback listeners that answer, refuse, hang or fail.
 @Suite(.timeLimit(.minutes(1))) struct NodeProbeTests {
     /// A fleet node at a fake address, and a dialer routing it to the fleet.
-    static func withNode(_ body: (LoopbackNodeFleet, NodeProbeClient) async throws -> Void) async throws {
+    static func withNode(
+        timeout: Duration = .milliseconds(300), _ body: (LoopbackNodeFleet, NodeProbeClient) async throws -> Void
+    ) async throws {
         let network = try await TestNodeNetwork.start()
         try await network.fleet.add(name: "node-a", address: "10.0.0.1")
-        let client = NodeProbeClient(dialer: network, timeout: .milliseconds(300))
+        let client = NodeProbeClient(dialer: network, timeout: timeout)
         try await body(network.fleet, client)
         client.shutdown()
         await network.stop()
@@ -84,7 +86,8 @@ import Testing
     }
 
     @Test func aCancelledRoundEndsAtOnceAlsoWhenTheCancellationComesBeforeItsProbes() async throws {
-        try await Self.withNode { fleet, client in
+        // A timeout far beyond the test's sleep: on a loaded machine the cancellation must still come first.
+        try await Self.withNode(timeout: .seconds(60)) { fleet, client in
             fleet.set("10.0.0.1", .hanging)
             let probes = [NodeProbe(address: "10.0.0.1", port: 10256, kind: .http(path: "/healthz"))]
             // Cancelled before it hands its probes over (a prober stopped between rounds).
