@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Exec credential plugins; without its Foundation trait it needs FoundationEssentials only.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // MARK: C libraries
@@ -45,6 +48,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]),
         .target(
             name: "Providers",
@@ -75,7 +80,7 @@ let package = Package(
         .target(
             name: "TestAPIServer",
             dependencies: [
-                "COpenSSL",
+                "COpenSSL", "CJansson",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,7 +89,7 @@ let package = Package(
             ]),
 
         // A long-lived test API server for rehearsing real-cluster end-to-end runs (scripts/e2e-rehearsal).
-        .executableTarget(name: "TestAPIServerCommand", dependencies: ["TestAPIServer", "KubeAPI"]),
+        .executableTarget(name: "TestAPIServerCommand", dependencies: ["AppSupport", "TestAPIServer", "KubeAPI"]),
 
         // MARK: tests
         .target(

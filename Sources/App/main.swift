@@ -1,7 +1,16 @@
 import AppSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 // Go's flag package exits 2 on a bad command line; runtime failures exit 1. Nothing starts before the
 // command line is known to be good.
@@ -19,7 +28,7 @@ let checkCommandLine = CheckCommandLine.parse(arguments)
 if checkCommandLine == nil, let undefined = GoFlags(valueFlags: FlagNames.values, boolFlags: FlagNames.booleans)
     .undefinedFlag(in: arguments, subcommands: ["demo", "help"], builtins: ["h", "help", "version"])
 {
-    FileHandle.standardError.write(Data("barrelman: flag provided but not defined: \(undefined) (see barrelman -h)\n".utf8))
+    StandardStreams.error(line: "barrelman: flag provided but not defined: \(undefined) (see barrelman -h)")
     exit(2)
 }
 
@@ -33,7 +42,7 @@ do {
         exit(0)
     }
     let message = BarrelmanCommand.message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
-    FileHandle.standardError.write(Data("barrelman: \(message) (see barrelman -h)\n".utf8))
+    StandardStreams.error(line: "barrelman: \(message) (see barrelman -h)")
     exit(2)
 }
 
@@ -55,7 +64,7 @@ let runner = Task {
         print(BarrelmanCommand.fullMessage(for: error))
         exit(0)
     } catch {
-        FileHandle.standardError.write(Data("barrelman: \(error)\n".utf8))
+        StandardStreams.error(line: "barrelman: \(error)")
         exit(1)
     }
 }

@@ -1,4 +1,14 @@
+import AppSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 import TestAPIServer
 
@@ -9,7 +19,7 @@ import TestAPIServer
 // many-remote tests' second one) have nodes of their own addresses.
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("test-apiserver: \(message)\n".utf8))
+    StandardStreams.error(line: "test-apiserver: \(message)")
     exit(2)
 }
 
@@ -86,5 +96,5 @@ if seedNodes {
     }
     transport.shutdown()
 }
-FileHandle.standardOutput.write(Data("test-apiserver serving on \(server.url), kubeconfig \(kubeconfigPath)\n".utf8))
+StandardStreams.output(line: "test-apiserver serving on \(server.url), kubeconfig \(kubeconfigPath)")
 while true { try await Task.sleep(for: .seconds(3600)) }

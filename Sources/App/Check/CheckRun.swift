@@ -1,7 +1,11 @@
 import AppSupport
 import ArgumentParser
 import Controllers
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 import Logging
 import Providers

@@ -1,5 +1,14 @@
 import AppSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where `barrelman check` takes the controller's flags from: its own command line, or, run with none inside
 /// the pod (`kubectl exec deploy/barrelman -- barrelman check`), the running barrelman's (PID 1), so that it

@@ -1,5 +1,9 @@
 import Controllers
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// Who leads now: the holder of this instance's Lease (named as the runner names it, per remote identity and

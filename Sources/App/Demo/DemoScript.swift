@@ -1,5 +1,10 @@
+import AppSupport
 import Controllers
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 import Logging
 import TestAPIServer
@@ -16,7 +21,7 @@ struct DemoScript {
 
     func run() async throws {
         // Unbuffered, so each line shows as it happens even when piped.
-        let say: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+        let say: @Sendable (String) -> Void = { StandardStreams.output(line: $0) }
         say("barrelman demo: two in-process Kubernetes API servers (HTTPS on loopback)")
         let clusters = try await DemoClusters.start()
         say("  remote cluster: \(clusters.remoteServer.url)")

@@ -1,4 +1,9 @@
+import AppSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 import Logging
 
@@ -39,12 +44,12 @@ struct JSONLogHandler: LogHandler {
         let message = event.message
         let explicit = event.metadata
         var fields: [String: JSONValue] = [
-            "time": .string(ISO8601DateFormatter().string(from: Date())), "level": .string(level.rawValue),
+            "time": .string(Date().ISO8601Format()), "level": .string(level.rawValue),
             "logger": .string(label), "msg": .string(message.description),
         ]
         for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) {
             fields[key] = .string(value.description)
         }
-        FileHandle.standardError.write(Data(JSONDocument.encode(JSONValue.object(fields)) + [UInt8(ascii: "\n")]))
+        StandardStreams.error(JSONDocument.encode(JSONValue.object(fields)) + [UInt8(ascii: "\n")])
     }
 }

@@ -1,6 +1,10 @@
 import AppSupport
 import Controllers
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 import Logging
 import Metrics

@@ -1,5 +1,9 @@
 import Controllers
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// The dialer probes use: the nodes themselves, unless the hidden `BARRELMAN_TEST_NODE_DIAL` maps them to

@@ -1,6 +1,10 @@
 import KubeAPI
 import Logging
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 /// Writes Kubernetes Events about local objects, so `kubectl describe service` shows what barrelman did

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// One replica's heartbeat Lease (`barrelman-replica-<hash of identity>`, labelled so replicas can list each

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Credentials from a client-go exec plugin (`client.authentication.k8s.io/v1` or `v1beta1`), e.g.
 /// `gke-gcloud-auth-plugin` or `aws eks get-token`.

@@ -1,9 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Parses RFC 3339 timestamps (`2024-05-01T12:00:00Z`, `...T12:00:00.123+02:00`) as Kubernetes writes them.
 /// Hand-written because Foundation's ISO8601DateFormatter needs option juggling for optional fractions.
-enum RFC3339 {
-    static func parse(_ text: String) -> Date? {
+package enum RFC3339 {
+    package static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A bearer token read from a file that may be rewritten at any time: projected service-account tokens rotate
 /// (kubelet swaps the file roughly hourly), so the file is re-read when its modification time or size changes

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension KubeconfigLoader {
     /// The pod's own cluster: API server from `KUBERNETES_SERVICE_HOST`/`_PORT`, the service-account token (re-read

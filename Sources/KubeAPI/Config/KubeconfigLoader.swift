@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Builds a `ClusterConfig` from kubeconfig files or from the pod environment, the way kubectl would.
 public enum KubeconfigLoader {

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where relative paths in kubeconfigs point: the folder of the file that mentions them, as kubectl does.
 package enum PathResolution {
@@ -24,7 +33,10 @@ package enum PathResolution {
     }
 
     package static func homeDirectory() -> String? {
-        let home = NSHomeDirectory()
+        // $HOME first, then the passwd entry, as Go's os.UserHomeDir and client-go's homedir do.
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
+        guard let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir else { return nil }
+        let home = String(cString: directory)
         return home.isEmpty ? nil : home
     }
 }

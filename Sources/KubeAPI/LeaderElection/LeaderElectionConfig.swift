@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where and how a `LeaderElector` campaigns. Durations as in client-go: `leaseDuration` > `renewDeadline`
 /// > 1.2 × `retryPeriod`.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Kubernetes `MicroTime` (`2006-01-02T15:04:05.000000Z`, always UTC), the format of Lease times.
 public enum MicroTime {

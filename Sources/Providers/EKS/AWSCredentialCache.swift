@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Credentials from one fetcher, kept until shortly before they expire and shared by all callers: one
 /// fetch at a time, concurrent callers wait for it. Long-term keys (no expiry) are fetched once.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An AWS access key pair, with a session token and expiry when temporary. Descriptions show only the key ID.
 public struct AWSCredentials: Sendable, CustomStringConvertible, CustomReflectable {

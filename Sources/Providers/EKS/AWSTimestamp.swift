@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import KubeAPI
 
 /// The two UTC forms SigV4 uses: `X-Amz-Date` (`20150830T123600Z`) and the scope's date (`20150830`).
 struct AWSTimestamp: Sendable {
@@ -6,25 +11,15 @@ struct AWSTimestamp: Sendable {
     let dateStamp: String
 
     init(_ date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String {
-            let value = value ?? 0
-            return value < 10 ? "0\(value)" : String(value)
-        }
-        dateStamp = String(parts.year ?? 0) + two(parts.month) + two(parts.day)
-        amzDate = dateStamp + "T" + two(parts.hour) + two(parts.minute) + two(parts.second) + "Z"
+        // ISO8601Format() is UTC with whole seconds: 2015-08-30T12:36:00Z.
+        let iso = date.ISO8601Format().filter { $0 != "-" && $0 != ":" }
+        amzDate = iso
+        dateStamp = String(iso.prefix(8))
     }
 
     /// `2026-11-30T12:00:00Z` (optionally with fractional seconds), as STS and the Pod Identity agent write
     /// expirations; nil for anything else.
     static func parseISO8601(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: trimmed) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: trimmed)
+        RFC3339.parse(String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()))
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A role's temporary credentials from STS `AssumeRole`, signed with another source's credentials: the
 /// shared files' `role_arn` + `source_profile`, and `-eks-role-arn`.

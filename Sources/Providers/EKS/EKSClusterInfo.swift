@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// What EKS `DescribeCluster` says about reaching a cluster (`{"cluster": {...}}`).

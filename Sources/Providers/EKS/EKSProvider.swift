@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// An EKS cluster found through the EKS API (`-eks-cluster-name`, `-eks-region`), authenticated with tokens

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The bearer token EKS accepts, as aws-iam-authenticator and `aws eks get-token` make it: `k8s-aws-v1.` and
 /// the base64url (unpadded) of an STS `GetCallerIdentity` URL presigned with the `x-k8s-aws-id` header naming

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The INI dialect of `~/.aws/credentials` and `~/.aws/config`, parsed strictly: `[section]` headers,
 /// `key = value` (or `key: value`) lines, `#` and `;` comment lines, and indented continuation lines of a

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// EKS Pod Identity (and any container credentials endpoint): `AWS_CONTAINER_CREDENTIALS_FULL_URI`, asked with

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// The three STS actions barrelman uses, on the regional endpoint (or `-sts-endpoint`).

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import KubeAPI
 
 /// `~/.aws/credentials` (`AWS_SHARED_CREDENTIALS_FILE`) and `~/.aws/config` (`AWS_CONFIG_FILE`), and the
 /// profile to read from them (`AWS_PROFILE`, else `default`). A missing file is normal; an unreadable or
@@ -13,7 +18,7 @@ struct SharedConfigFiles: Sendable {
     private let config: INIFile?
 
     init(environment: ProviderEnvironment) throws(ProviderError) {
-        let home = environment.variable("HOME") ?? NSHomeDirectory()
+        let home = environment.variable("HOME") ?? PathResolution.homeDirectory() ?? "/"
         credentialsPath = environment.variable("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
         configPath = environment.variable("AWS_CONFIG_FILE") ?? "\(home)/.aws/config"
         profileChosen = environment.variable("AWS_PROFILE") != nil

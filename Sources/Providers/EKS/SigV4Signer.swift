@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// AWS Signature Version 4 for one region and service: pure, so the published test-suite vectors pin it.
 struct SigV4Signer: Sendable {

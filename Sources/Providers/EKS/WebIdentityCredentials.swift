@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// IRSA: `AWS_WEB_IDENTITY_TOKEN_FILE` (a projected service-account token, re-read on every refresh because
 /// the kubelet rotates it) exchanged with STS `AssumeRoleWithWebIdentity` for `AWS_ROLE_ARN`.

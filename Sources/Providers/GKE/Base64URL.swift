@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// base64url without padding (RFC 7515 §2), as JWTs use.
 enum Base64URL {

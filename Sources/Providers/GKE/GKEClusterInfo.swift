@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// What the Container API's `projects.locations.clusters.get` says about reaching a cluster.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// The self-signed assertion of Google's OAuth2 service-account flow (JWT bearer grant, RFC 7523).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KubeAPI
 
 /// Google's OAuth2 service-account flow: a JWT signed with the key is exchanged at the key's `token_uri`.

@@ -1,4 +1,4 @@
-import Foundation
+import CJansson
 
 /// Why a request body is not JSON.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
@@ -6,15 +6,20 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
 }
 
 extension JSON {
-    /// Parses UTF-8 JSON text with Foundation's JSONSerialization.
+    /// Parses UTF-8 JSON text with jansson. Like Go's encoding/json, a repeated key keeps its last value.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw JSONParseError(description: "invalid JSON: \(error.localizedDescription)")
+        var error = json_error_t()
+        let root = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                json_loadb($0.baseAddress, $0.count, Int(JSON_DECODE_ANY | JSON_ALLOW_NUL), &error)
+            }
         }
-        return convert(parsed)
+        guard let root else {
+            let text = withUnsafeBytes(of: error.text) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            throw JSONParseError(description: "invalid JSON: \(text) (line \(error.line), column \(error.column))")
+        }
+        defer { json_decref(root) }
+        return convert(root)
     }
 
     /// Parses a UTF-8 string; convenience for tests and seeds.
@@ -22,35 +27,30 @@ extension JSON {
         try parse(Array(text.utf8))
     }
 
-    private static func convert(_ value: Any) -> JSON {
-        switch value {
-        case is NSNull:
-            return .null
-        case let string as String:
-            return .string(string)
-        case let number as NSNumber:
-            return convert(number)
-        case let array as [Any]:
-            return .array(array.map(convert))
-        case let dictionary as [String: Any]:
-            return .object(dictionary.mapValues(convert))
+    private static func convert(_ raw: UnsafeMutablePointer<json_t>) -> JSON {
+        switch raw.pointee.type {
+        case JSON_TRUE: return .bool(true)
+        case JSON_FALSE: return .bool(false)
+        case JSON_INTEGER: return .int(Int64(json_integer_value(raw)))
+        case JSON_REAL: return .double(json_real_value(raw))
+        case JSON_STRING:
+            guard let chars = json_string_value(raw) else { return .string("") }
+            let bytes = UnsafeRawBufferPointer(start: chars, count: json_string_length(raw))
+            return .string(String(decoding: bytes, as: UTF8.self))
+        case JSON_ARRAY:
+            return .array((0..<json_array_size(raw)).compactMap { json_array_get(raw, $0).map(convert) })
+        case JSON_OBJECT:
+            var members: [String: JSON] = [:]
+            var iterator = json_object_iter(raw)
+            while let current = iterator {
+                if let key = json_object_iter_key(current), let value = json_object_iter_value(current) {
+                    members[String(cString: key)] = convert(value)
+                }
+                iterator = json_object_iter_next(raw, current)
+            }
+            return .object(members)
         default:
             return .null
-        }
-    }
-
-    private static func convert(_ number: NSNumber) -> JSON {
-        // JSONSerialization marks true/false with objCType "c"; JSON text never yields a char-typed number otherwise.
-        switch String(cString: number.objCType) {
-        case "c", "B":
-            return .bool(number.boolValue)
-        case "d", "f":
-            return .double(number.doubleValue)
-        case "Q":
-            let unsigned = number.uint64Value
-            return unsigned <= UInt64(Int64.max) ? .int(Int64(unsigned)) : .double(number.doubleValue)
-        default:
-            return .int(number.int64Value)
         }
     }
 

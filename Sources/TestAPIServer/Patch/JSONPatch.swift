@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// RFC 6902 JSON patch (add, remove, replace, move, copy, test) with RFC 6901 pointers.
 enum JSONPatch {
@@ -49,7 +53,7 @@ enum JSONPatch {
         if text.isEmpty { return [] }
         guard text.hasPrefix("/") else { throw .malformed("JSON pointer must be empty or start with a \"/\": \(text)") }
         return text.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            String($0.replacing("~1", with: "/").replacing("~0", with: "~"))
         }
     }
 

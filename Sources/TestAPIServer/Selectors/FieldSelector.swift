@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A parsed field selector: `metadata.name=x`, `metadata.namespace!=y`, comma-separated, all must hold.
 public struct FieldSelector: Sendable, Equatable {
@@ -42,11 +46,11 @@ public struct FieldSelector: Sendable, Equatable {
             let field: Substring
             let value: Substring
             let negated: Bool
-            if let range = part.range(of: "!=") {
+            if let range = part.firstRange(of: "!=") {
                 field = part[..<range.lowerBound]; value = part[range.upperBound...]; negated = true
-            } else if let range = part.range(of: "==") {
+            } else if let range = part.firstRange(of: "==") {
                 field = part[..<range.lowerBound]; value = part[range.upperBound...]; negated = false
-            } else if let range = part.range(of: "=") {
+            } else if let range = part.firstRange(of: "=") {
                 field = part[..<range.lowerBound]; value = part[range.upperBound...]; negated = false
             } else {
                 throw SelectorParseError(message: "invalid selector: '\(text)'; can't understand '\(part)'")

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// kube's opaque list continuation: base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"<key>\u0000"}`.
 struct ContinueToken: Sendable, Equatable {

@@ -78,7 +78,11 @@ extension StoreState {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 enum UUIDString {
     static func make() -> String { UUID().uuidString.lowercased() }
