@@ -19,9 +19,11 @@ struct IndependentFloor {
         var sync: Double { services + slices }
     }
 
-    /// Issue #21's plain client was fastest with 8 writers (1.37-1.48 s for 300 slice updates; 4 writers:
-    /// 1.62-2.14 s, 16: 2.12 s); `--floor-writers` sets another count.
-    nonisolated(unsafe) static var writers = 8
+    /// `--floor-writers N`; without it the floor writes with as many writers as barrelman has endpoint workers
+    /// (`-nec-workers`, 4 by default), so the ratio compares the cost per write at the same concurrency, as
+    /// issue #21 did (its plain client: 4 writers 1.62-2.14 s for 300 slice updates, 8: 1.37-1.48 s).
+    nonisolated(unsafe) static var writersOverride: Int?
+    nonisolated(unsafe) static var writers = 4
     /// The script, found from this file's place in the source tree (the runner is run from a checkout).
     static let scriptPath = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

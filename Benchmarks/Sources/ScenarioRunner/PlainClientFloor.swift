@@ -82,6 +82,7 @@ struct PlainClientFloor {
         await server.stop()
 
         // The same writes from the independent client (Python), on a fresh server: what our client costs on top.
+        IndependentFloor.writers = IndependentFloor.writersOverride ?? Self.writers
         let independent = try await IndependentFloor.measure(
             services: services, endpointsPerService: nodes, updates: services, writeCost: arguments.writeCost)
         results.addMilliseconds(

@@ -228,6 +228,7 @@ struct Scenario {
         }
         // The independent floor, in the same run: the same writes from a plain Python client on a fresh server.
         if arguments.independentFloor {
+            IndependentFloor.writers = IndependentFloor.writersOverride ?? arguments.endpointWorkers
             let floor: IndependentFloor.Figures
             do {
                 floor = try await IndependentFloor.measure(

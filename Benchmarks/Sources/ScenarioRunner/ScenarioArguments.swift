@@ -14,6 +14,21 @@ struct ScenarioArguments {
     var burst = 100
     /// Extra flags for the barrelman child.
     var barrelmanArguments: [String] = []
+
+    /// barrelman's NodeEndpointController workers: `-nec-workers N` among the extra flags, else its default.
+    var endpointWorkers: Int {
+        var workers = 4
+        var arguments = barrelmanArguments[...]
+        while let flag = arguments.popFirst() {
+            let name = flag.drop { $0 == "-" }
+            if name == "nec-workers", let value = arguments.first.flatMap({ Int($0) }) {
+                workers = value
+            } else if name.hasPrefix("nec-workers="), let value = Int(name.dropFirst("nec-workers=".count)) {
+                workers = value
+            }
+        }
+        return workers
+    }
     /// `--nodes-per-service N`: passed to barrelman; the expectations follow (0: every node).
     var nodesPerService = 0
     /// barrelman in a child process (its own RSS and CPU) unless `--in-process`.
@@ -89,7 +104,7 @@ struct ScenarioArguments {
             case "--floor": parsed.floor = true
             case "--memory": parsed.memory = true
             case "--stages": parsed.stages = true
-            case "--floor-writers": IndependentFloor.writers = max(1, try number(flag))
+            case "--floor-writers": IndependentFloor.writersOverride = max(1, try number(flag))
             case "--no-independent-floor": parsed.independentFloor = false
             case "--probe-window": parsed.probeWindow = try number(flag)
             case "--remotes":
