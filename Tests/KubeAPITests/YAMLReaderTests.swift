@@ -239,7 +239,7 @@ import Testing
 
     @Test(arguments: [
         ("clusters:\n- name: c\n\tcluster: {}\n",
-         "invalid YAML at line 3, column 1: found character that cannot start any token (while scanning for the next token)"),
+         "invalid YAML at line 3, column 1: found a tab character that violates indentation (while scanning a plain scalar)"),
         ("current-context: a\ncurrent-context: b\n",
          "invalid YAML at line 2, column 1: the document has the key \"current-context\" twice"),
         ("users:\n- name: u\n  user:\n    token: secret-1\n    token: secret-2\n",
