@@ -90,8 +90,8 @@ struct DeployDriftTests {
         let secretName = volume?["secret"]?["secretName"]?.string
         let kustomization = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("kustomization.yaml"))
         let generated = kustomization["secretGenerator"]?.list?.first { $0["name"]?.string == secretName }
-        let files = try #require(
-            generated?["files"]?.list?.compactMap(\.string), "the mounted Secret \(secretName ?? "?") is not generated")
+        let listed = generated?["files"]?.list?.compactMap(\.string)
+        let files = try #require(listed, "the mounted Secret \(secretName ?? "?") is not generated")
         let keys = Set(files.map { String($0.prefix { $0 != "=" }) })
         #expect(keys.contains("remotes.yaml"))
         // Every relative kubeconfig the file names is a key of the Secret, so it is in the mounted folder.
