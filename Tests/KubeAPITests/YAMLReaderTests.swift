@@ -27,8 +27,9 @@ import Testing
         ("an anchor named again replaces the first", "a: &x 1\nb: *x\nc: &x 2\nd: *x\n",
          .mapping(["a": .int(1), "b": .int(1), "c": .int(2), "d": .int(2)])),
         ("an alias as a key", "k: &key name\n*key : v\n", .mapping(["k": .string("name"), "name": .string("v")])),
-        ("a merge key, then a written key winning", "base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n",
-         .mapping(["base": .mapping(["x": .int(1), "y": .int(2)]), "d": .mapping(["x": .int(1), "y": .int(3)])])),
+        ("a merge key, then a written key winning", "base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\n",
+         .mapping(["base": .mapping(["x": .int(1), "z": .int(2)]), "d": .mapping(["x": .int(1), "z": .int(3)])])),
+        ("a YAML 1.1 boolean as a key", "y: 1\nno: 2\n", .mapping(["true": .int(1), "false": .int(2)])),
         ("a quoted << is a plain key", "'<<': 1\n", .mapping(["<<": .int(1)])),
         // block and flow styles
         ("block mapping and list", "a:\n  - 1\n  - x\nb: {c: [d, {e: f}]}\n",
