@@ -84,7 +84,8 @@ package struct KubeconfigYAMLReader {
 
     /// Adds a mapping's pairs in document order, so a later key (merged or written) wins as in go-yaml v2.
     /// `written` holds the keys written in this mapping (not merged): one written twice is refused, as go-yaml v2
-    /// refuses it in strict mode.
+    /// refuses it in strict mode (kubectl decodes kubeconfigs non-strict and would keep the later one; a file
+    /// saying two things is taken for a mistake here).
     private mutating func fill(
         _ members: inout [String: KubeconfigValue], from pairs: [(key: Int, value: Int)],
         written: inout Set<GoYAMLScalar.Value>, at path: String
