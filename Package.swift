@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -35,6 +34,9 @@ let package = Package(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
             name: "COpenSSL", pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]),
         // curl_easy_setopt/getinfo/curl_multi_setopt are variadic: Swift needs typed wrappers.
@@ -44,9 +46,8 @@ let package = Package(
         .target(
             name: "KubeAPI",
             dependencies: [
-                "CCurl", "CCurlShim", "CJansson",
+                "CCurl", "CCurlShim", "CJansson", "CYAML",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -104,6 +105,6 @@ let package = Package(
         // Runs the built `barrelman` binary as a subprocess (`swift build --build-tests` builds it) and checks deploy/.
         .testTarget(
             name: "AppTests",
-            dependencies: ["AppSupport", "KubeAPI", "TestAPIServer", "TestSupport", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["AppSupport", "KubeAPI", "TestAPIServer", "TestSupport"]),
     ]
 )

@@ -17,7 +17,7 @@ targets=(${FUZZ_TARGETS:-models watch-stream kubeconfig service-account-key})
 cd "$(dirname "$0")"
 fuzz_dir="$PWD"
 
-# SwiftPM's --sanitize flags instrument the C targets (Yams' libyaml) and link libFuzzer, which supplies
+# SwiftPM's --sanitize flags instrument the package's C targets (not Debian's libyaml) and link libFuzzer, which supplies
 # main(). swiftc keeps only the last of several -sanitize flags, so without the combined -Xswiftc flag
 # (which comes last) Swift code would get ASan but no coverage.
 build=(swift build -c debug --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address)

@@ -1,6 +1,6 @@
 import Foundation
+import KubeAPI
 import Testing
-import Yams
 
 /// deploy/base (kustomize), deploy/overlays/remote-config and deploy/helm/barrelman must not drift from the
 /// binary: their flags must parse (the remote-config ones with the remotes file they mount), and their RBAC
@@ -57,12 +57,12 @@ struct DeployDriftTests {
     }
 
     /// The chart's values with `remoteConfig.remotes` set to `remotes`.
-    static func helmRemoteConfigValues(_ remotes: String) throws -> [String: Any] {
-        var values = try Self.yamlMapping(Self.helmChart.appendingPathComponent("values.yaml"))
-        var remoteConfig = try #require(values["remoteConfig"] as? [String: Any], "no remoteConfig in values.yaml")
-        remoteConfig["remotes"] = remotes
-        values["remoteConfig"] = remoteConfig
-        return values
+    static func helmRemoteConfigValues(_ remotes: String) throws -> YAMLValue {
+        var values = try #require(try Self.yamlMapping(Self.helmChart.appendingPathComponent("values.yaml")).mapping)
+        var remoteConfig = try #require(values["remoteConfig"]?.mapping, "no remoteConfig in values.yaml")
+        remoteConfig["remotes"] = .string(remotes)
+        values["remoteConfig"] = .mapping(remoteConfig)
+        return .mapping(values)
     }
 
     /// `expectParses` with the mounted remotes file's path replaced by a copy of `remotes` (validation reads it).
@@ -81,16 +81,17 @@ struct DeployDriftTests {
         let args = try Self.overlayArgs()
         try await Self.expectParses(args, remotes: try Self.overlayRemotesFile(), source: "overlays/remote-config")
         let patch = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("deployment-patch.yaml"))
-        let pod = ((patch["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
-        let container = (pod?["containers"] as? [[String: Any]])?.first
-        let mounts = container?["volumeMounts"] as? [[String: Any]] ?? []
-        let mount = try #require(mounts.first { $0["mountPath"] as? String == "/etc/barrelman" }, "nothing at /etc/barrelman")
+        let pod = patch["spec"]?["template"]?["spec"]
+        let container = pod?["containers"]?.list?.first
+        let mounts = container?["volumeMounts"]?.list ?? []
+        let mount = try #require(mounts.first { $0["mountPath"]?.string == "/etc/barrelman" }, "nothing at /etc/barrelman")
         #expect(mount["subPath"] == nil, "a subPath mount never sees the Secret's updates, so no reload")
-        let volume = (pod?["volumes"] as? [[String: Any]])?.first { $0["name"] as? String == mount["name"] as? String }
-        let secretName = (volume?["secret"] as? [String: Any])?["secretName"] as? String
+        let volume = pod?["volumes"]?.list?.first { $0["name"]?.string == mount["name"]?.string }
+        let secretName = volume?["secret"]?["secretName"]?.string
         let kustomization = try Self.yamlMapping(Self.remoteConfigOverlay.appendingPathComponent("kustomization.yaml"))
-        let generated = (kustomization["secretGenerator"] as? [[String: Any]])?.first { $0["name"] as? String == secretName }
-        let files = try #require(generated?["files"] as? [String], "the mounted Secret \(secretName ?? "?") is not generated")
+        let generated = kustomization["secretGenerator"]?.list?.first { $0["name"]?.string == secretName }
+        let listed = generated?["files"]?.list?.compactMap(\.string)
+        let files = try #require(listed, "the mounted Secret \(secretName ?? "?") is not generated")
         let keys = Set(files.map { String($0.prefix { $0 != "=" }) })
         #expect(keys.contains("remotes.yaml"))
         // Every relative kubeconfig the file names is a key of the Secret, so it is in the mounted folder.
@@ -133,17 +134,16 @@ struct DeployDriftTests {
     }
 
     /// The args of the Deployment's first container.
-    static func containerArgs(_ deployment: [String: Any]) -> [String]? {
-        let spec = (deployment["spec"] as? [String: Any])?["template"] as? [String: Any]
-        let containers = (spec?["spec"] as? [String: Any])?["containers"] as? [[String: Any]]
-        return (containers?.first?["args"] as? [Any])?.map { "\($0)" }
+    static func containerArgs(_ deployment: YAMLValue) -> [String]? {
+        let containers = deployment["spec"]?["template"]?["spec"]?["containers"]?.list
+        return containers?.first?["args"]?.list?.map { $0.scalarText ?? "\($0)" }
     }
 
     /// The `- -flag=...` lines under `args:`, with `{{ ... .Values.a.b }}` replaced from values.yaml (an empty
     /// required value gets a placeholder) and `.Release.Namespace` by `barrelman`; lines in the branch of an
     /// `{{- if .Values.x }} … {{- else }} … {{- end }}` that `values` does not take are left out, other
     /// template-only lines are skipped.
-    static func helmArgs(template: String, values: [String: Any]) throws -> [String] {
+    static func helmArgs(template: String, values: YAMLValue) throws -> [String] {
         var args: [String] = []
         var inArgs = false
         // One entry per open `if`/`range`/`with`: whether its lines are rendered.
@@ -185,7 +185,7 @@ struct DeployDriftTests {
         return args
     }
 
-    static func render(_ text: String, values: [String: Any]) throws -> String {
+    static func render(_ text: String, values: YAMLValue) throws -> String {
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -196,7 +196,7 @@ struct DeployDriftTests {
                 result += "barrelman"
             } else if let path = action.split(separator: " ").first(where: { $0.hasPrefix(".Values.") }) {
                 let value = try #require(Self.value(at: path, in: values), "\(path) is not in values.yaml")
-                let string = "\(value)"
+                let string = try #require(value.scalarText, "\(path) is a list or a mapping")
                 result += string.isEmpty ? "CHANGE-ME" : string
             } else {
                 Issue.record("cannot render {{\(action)}} in \(text)")
@@ -207,30 +207,39 @@ struct DeployDriftTests {
     }
 
     /// The value at `.Values.a.b` in `values`.
-    static func value(at path: Substring, in values: [String: Any]) -> Any? {
-        var node: Any? = values
+    static func value(at path: Substring, in values: YAMLValue) -> YAMLValue? {
+        var node: YAMLValue? = values
         for key in path.dropFirst(".Values.".count).split(separator: ".") {
-            node = (node as? [String: Any])?[String(key)]
+            node = node?[String(key)]
         }
         return node
     }
 
     /// Helm's truth: not missing, false, zero, or empty.
-    static func isTruthy(_ value: Any?) -> Bool {
+    static func isTruthy(_ value: YAMLValue?) -> Bool {
         switch value {
-        case nil: false
-        case let flag as Bool: flag
-        case let text as String: !text.isEmpty
-        case let number as Int: number != 0
-        case let list as [Any]: !list.isEmpty
-        case let map as [String: Any]: !map.isEmpty
-        default: true
+        case nil, .null?: false
+        case .bool(let flag)?: flag
+        case .string(let text)?: !text.isEmpty
+        case .int(let number)?: number != 0
+        case .uint(let number)?: number != 0
+        case .float(let number)?: number != 0
+        case .list(let list)?: !list.isEmpty
+        case .mapping(let map)?: !map.isEmpty
         }
     }
 
-    static func yamlMapping(_ url: URL) throws -> [String: Any] {
-        let text = try String(contentsOf: url, encoding: .utf8)
-        return try #require(try Yams.load(yaml: text) as? [String: Any], "\(url.path) is not a YAML mapping")
+    /// The file's only document, which must be a mapping.
+    static func yamlMapping(_ url: URL) throws -> YAMLValue {
+        try yamlMapping(try String(contentsOf: url, encoding: .utf8), name: url.path)
+    }
+
+    static func yamlMapping(_ text: String, name: String) throws -> YAMLValue {
+        let documents = try YAMLValue.documents(text)
+        #expect(documents.count == 1, "\(name) holds \(documents.count) documents")
+        let document = try #require(documents.first, "\(name) is empty")
+        _ = try #require(document.mapping, "\(name) is not a YAML mapping")
+        return document
     }
 
     // MARK: RBAC
@@ -265,13 +274,14 @@ struct DeployDriftTests {
         // Helm template lines (`{{ ... }}`) are dropped: the rules themselves are plain YAML.
         let text = try String(contentsOf: Self.deploy.appendingPathComponent(file), encoding: .utf8)
             .split(separator: "\n").filter { !$0.contains("{{") }.joined(separator: "\n")
-        let role = try #require(try Yams.load(yaml: text) as? [String: Any], "\(file) is not a YAML mapping")
-        #expect(role["kind"] as? String == kind)
+        let role = try Self.yamlMapping(text, name: file)
+        #expect(role["kind"]?.string == kind)
         var granted: Set<String> = []
-        for rule in role["rules"] as? [[String: Any]] ?? [] {
-            for group in rule["apiGroups"] as? [String] ?? [] {
-                for resource in rule["resources"] as? [String] ?? [] {
-                    for verb in rule["verbs"] as? [String] ?? [] { granted.insert("\(group)/\(resource):\(verb)") }
+        func strings(_ value: YAMLValue?) -> [String] { value?.list?.compactMap(\.string) ?? [] }
+        for rule in role["rules"]?.list ?? [] {
+            for group in strings(rule["apiGroups"]) {
+                for resource in strings(rule["resources"]) {
+                    for verb in strings(rule["verbs"]) { granted.insert("\(group)/\(resource):\(verb)") }
                 }
             }
         }

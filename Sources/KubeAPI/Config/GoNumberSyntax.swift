@@ -56,7 +56,7 @@ enum GoNumberSyntax {
             guard let afterExponent = digitRun(characters) else { return nil }
             characters = afterExponent
         }
-        guard characters.isEmpty, let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite
+        guard characters.isEmpty, let value = Double(text.filter { $0 != "_" }), value.isFinite
         else { return nil }
         return value
     }

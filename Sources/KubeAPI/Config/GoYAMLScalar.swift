@@ -3,7 +3,7 @@
 /// its YAML 1.1 habits (`yes` and `n` are booleans, `0x1F` and `1_000` integers), not the YAML 1.2 core schema.
 /// This is a port of go-yaml v2's `resolve` and of the bits of its decoder around it (`prepare`, `!!binary`).
 package enum GoYAMLScalar {
-    package enum Value: Equatable {
+    package enum Value: Hashable {
         case null
         case bool(Bool)
         case int(Int64)
@@ -101,7 +101,7 @@ package enum GoYAMLScalar {
             if let number = GoNumberSyntax.float(text) { return ("float", .float(number)) }
         case "D", "S":
             if timestamps, GoNumberSyntax.isTimestamp(text) { return ("timestamp", .string(text)) }
-            let plain = text.replacingOccurrences(of: "_", with: "")
+            let plain = text.filter { $0 != "_" }
             if let number = GoNumberSyntax.int64(plain) { return ("int", .int(number)) }
             if let number = GoNumberSyntax.uint64(plain) { return ("int", .uint(number)) }
             if GoNumberSyntax.isYAMLFloat(plain), let number = Double(plain), number.isFinite {

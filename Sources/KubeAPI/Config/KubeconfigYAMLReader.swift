@@ -1,14 +1,10 @@
-import Yams
-
-/// Yams' node; `Node` alone is the Kubernetes Node model in this module.
-typealias YAMLNode = Yams.Node
-
 /// Reads a kubeconfig's YAML (or JSON, which is YAML) into `KubeconfigValue`s as kubectl does: sigs.k8s.io/yaml
 /// decodes the first document with go-yaml v2 and turns it into JSON. So scalars are typed by their tag, style and
 /// YAML 1.1 form (`GoYAMLScalar`), anchors and `<<` merge keys are expanded (a later key overrides an earlier one,
 /// merged or not), keys become strings, and what JSON cannot hold (`.inf`, a null key) is refused.
 /// Failures name the value's path and line, never the value (values may be tokens).
-/// Other files read with kubectl's rules (`-remote-config`) use it too, with their own `refusal` remark.
+/// Other files read with kubectl's rules (`-remote-config`, the deploy manifests' tests) use it too, with their
+/// own `refusal` remark.
 package struct KubeconfigYAMLReader {
     package struct Failure: Error {
         package var detail: String
@@ -18,147 +14,160 @@ package struct KubeconfigYAMLReader {
     package static let kubectlRefusal = "kubectl refuses the file too"
 
     /// The document's root, or nil for an empty file. `refusal` ends the messages of what the YAML holds but
-    /// JSON cannot (nil: nothing).
+    /// JSON cannot (nil: nothing). Only the first document is read: what follows it may be anything.
     package static func read(_ text: String, refusal: String? = kubectlRefusal) throws(Failure) -> KubeconfigValue? {
-        let parser: Parser
-        let root: YAMLNode?
+        try documents(text, maxDocuments: 1, refusal: refusal).first
+    }
+
+    /// Every document of a stream (`---` between them); an empty one is null.
+    package static func readAll(_ text: String, refusal: String? = nil) throws(Failure) -> [KubeconfigValue] {
+        try documents(text, maxDocuments: .max, refusal: refusal)
+    }
+
+    private static func documents(_ text: String, maxDocuments: Int, refusal: String?) throws(Failure)
+        -> [KubeconfigValue]
+    {
+        let trees: [YAMLTree]
         do {
-            parser = try Parser(yaml: text)
-            root = try parser.nextRoot()
+            trees = try YAMLDocumentParser.parse(text, maxDocuments: maxDocuments)
         } catch {
-            throw Failure(detail: describe(error))
+            throw Failure(detail: error.detail)
         }
-        // Anchors are weakly held by nodes and owned by the parser, which must outlive the conversion.
-        defer { withExtendedLifetime(parser) {} }
-        guard let root else { return nil }
-        var reader = KubeconfigYAMLReader(source: SourceText(text), refusal: refusal)
-        return try reader.value(root, at: "")
+        var values: [KubeconfigValue] = []
+        for tree in trees {
+            var reader = KubeconfigYAMLReader(tree: tree, refusal: refusal)
+            values.append(try reader.value(tree.root, at: ""))
+        }
+        return values
     }
 
     // MARK: conversion
 
-    private let source: SourceText
+    private let tree: YAMLTree
     private let refusal: String?
-    private var seenAnchors: Set<ObjectIdentifier> = []
+    /// Anchored nodes already decoded: meeting one again is going through an alias.
+    private var seenAnchored: Set<Int> = []
     private var decodeCount = 0
     private var aliasCount = 0
     private var aliasDepth = 0
 
-    private init(source: SourceText, refusal: String?) {
-        self.source = source
+    private init(tree: YAMLTree, refusal: String?) {
+        self.tree = tree
         self.refusal = refusal
     }
 
-    private mutating func value(_ node: YAMLNode, at path: String) throws(Failure) -> KubeconfigValue {
-        let viaAlias = try enter(node)
+    private mutating func value(_ index: Int, at path: String) throws(Failure) -> KubeconfigValue {
+        let viaAlias = try enter(index)
         defer { if viaAlias { aliasDepth -= 1 } }
-        let line = node.mark?.line
-        switch node {
+        let node = tree.nodes[index]
+        switch node.content {
         case .scalar(let scalar):
-            let resolved = try resolve(scalar, at: path)
+            let resolved = try resolve(scalar, line: node.line, at: path)
             if case .float(let number) = resolved, !number.isFinite {
-                throw failure(at: path, line, "is .inf or .nan, which JSON cannot hold")
+                throw failure(at: path, node.line, "is .inf or .nan, which JSON cannot hold")
             }
-            return KubeconfigValue(content: .scalar(resolved), line: line)
-        case .sequence(let sequence):
-            var items: [KubeconfigValue] = []
-            for (index, item) in sequence.enumerated() {
-                items.append(try value(item, at: "\(path)[\(index)]"))
+            return KubeconfigValue(content: .scalar(resolved), line: node.line)
+        case .sequence(let items):
+            var values: [KubeconfigValue] = []
+            values.reserveCapacity(items.count)
+            for (position, item) in items.enumerated() {
+                values.append(try value(item, at: "\(path)[\(position)]"))
             }
-            return KubeconfigValue(content: .list(items), line: line)
-        case .mapping(let mapping):
+            return KubeconfigValue(content: .list(values), line: node.line)
+        case .mapping(let pairs):
             var members: [String: KubeconfigValue] = [:]
-            try fill(&members, from: mapping, at: path)
-            return KubeconfigValue(content: .mapping(members), line: line)
-        case .alias:
-            // Yams' composer replaces aliases with the anchored node; nothing else builds the tree.
-            throw failure(at: path, line, "is an alias that could not be resolved")
+            var written: Set<GoYAMLScalar.Value> = []
+            try fill(&members, from: pairs, written: &written, at: path)
+            return KubeconfigValue(content: .mapping(members), line: node.line)
         }
     }
 
     /// Adds a mapping's pairs in document order, so a later key (merged or written) wins as in go-yaml v2.
+    /// `written` holds the keys written in this mapping (not merged): one written twice is refused, as go-yaml v2
+    /// refuses it in strict mode (kubectl decodes kubeconfigs non-strict and would keep the later one; a file
+    /// saying two things is taken for a mistake here).
     private mutating func fill(
-        _ members: inout [String: KubeconfigValue], from mapping: YAMLNode.Mapping, at path: String
+        _ members: inout [String: KubeconfigValue], from pairs: [(key: Int, value: Int)],
+        written: inout Set<GoYAMLScalar.Value>, at path: String
     ) throws(Failure) {
-        for (key, value) in mapping {
-            if try enter(key) { aliasDepth -= 1 }
-            guard case .scalar(let scalar) = key else {
-                throw failure(at: path, key.mark?.line, "has a key that is a list or a mapping")
+        for (keyIndex, valueIndex) in pairs {
+            if try enter(keyIndex) { aliasDepth -= 1 }
+            let key = tree.nodes[keyIndex]
+            guard case .scalar(let scalar) = key.content else {
+                throw failure(at: path, key.line, "has a key that is a list or a mapping")
             }
             if isMergeKey(scalar) {
-                try merge(value, into: &members, at: path)
+                try merge(valueIndex, into: &members, at: path)
                 continue
             }
+            let resolved = try resolve(scalar, line: key.line, at: path)
+            guard written.insert(resolved).inserted else {
+                throw Failure(
+                    detail: "invalid YAML at line \(key.line), column \(key.column): "
+                        + "\(path.isEmpty ? "the document" : path) has the key \"\(scalar.text)\" twice")
+            }
             let name: String
-            switch try resolve(scalar, at: path) {
+            switch resolved {
             case .string(let text): name = text
             case .int(let number): name = String(number)
             case .uint(let number): name = String(number)
             case .bool(let flag): name = flag ? "true" : "false"
             case .float(let number): name = Self.goKeyText(number)
-            case .null: throw failure(at: path, key.mark?.line, "has a null key, which JSON cannot hold")
+            case .null: throw failure(at: path, key.line, "has a null key, which JSON cannot hold")
             }
-            members[name] = try self.value(value, at: path.isEmpty ? name : "\(path).\(name)")
+            members[name] = try self.value(valueIndex, at: path.isEmpty ? name : "\(path).\(name)")
         }
     }
 
     /// `<<: *base` or `<<: [*a, *b]`: the merged mappings' keys, earlier ones in a list taking precedence.
     private mutating func merge(
-        _ node: YAMLNode, into members: inout [String: KubeconfigValue], at path: String
+        _ index: Int, into members: inout [String: KubeconfigValue], at path: String
     ) throws(Failure) {
-        let viaAlias = try enter(node)
+        let viaAlias = try enter(index)
         defer { if viaAlias { aliasDepth -= 1 } }
-        switch node {
-        case .mapping(let mapping):
-            try fill(&members, from: mapping, at: path)
-        case .sequence(let sequence):
-            for item in sequence.reversed() {
-                guard case .mapping(let mapping) = item else {
-                    throw failure(at: path, item.mark?.line, "has a << merge of something other than a mapping")
+        let node = tree.nodes[index]
+        var merged: Set<GoYAMLScalar.Value> = []
+        switch node.content {
+        case .mapping(let pairs):
+            try fill(&members, from: pairs, written: &merged, at: path)
+        case .sequence(let items):
+            for item in items.reversed() {
+                guard case .mapping(let pairs) = tree.nodes[item].content else {
+                    throw failure(at: path, tree.nodes[item].line, "has a << merge of something other than a mapping")
                 }
                 let itemViaAlias = try enter(item)
                 defer { if itemViaAlias { aliasDepth -= 1 } }
-                try fill(&members, from: mapping, at: path)
+                merged = []
+                try fill(&members, from: pairs, written: &merged, at: path)
             }
-        default:
-            throw failure(at: path, node.mark?.line, "has a << merge of something other than a mapping")
+        case .scalar:
+            throw failure(at: path, node.line, "has a << merge of something other than a mapping")
         }
     }
 
     /// go-yaml v2's `isMerge`: a `<<` key written plain and untagged, or tagged `!!merge`.
-    private func isMergeKey(_ scalar: YAMLNode.Scalar) -> Bool {
-        guard scalar.string == "<<" else { return false }
-        switch explicitTag(of: scalar) {
+    private func isMergeKey(_ scalar: YAMLTree.Scalar) -> Bool {
+        guard scalar.text == "<<" else { return false }
+        switch scalar.tag {
         case nil: return scalar.style == .plain
         case let tag?: return tag == GoYAMLScalar.tagPrefix + "merge"
         }
     }
 
-    private func resolve(_ scalar: YAMLNode.Scalar, at path: String) throws(Failure) -> GoYAMLScalar.Value {
+    private func resolve(_ scalar: YAMLTree.Scalar, line: Int, at path: String) throws(Failure) -> GoYAMLScalar.Value {
         do {
-            return try GoYAMLScalar.resolve(
-                scalar.string, explicitTag: explicitTag(of: scalar), plain: scalar.style == .plain)
+            return try GoYAMLScalar.resolve(scalar.text, explicitTag: scalar.tag, plain: scalar.style == .plain)
         } catch {
-            throw failure(at: path, scalar.mark?.line, error.reason)
+            throw failure(at: path, line, error.reason)
         }
-    }
-
-    /// The tag written on a scalar, if any. Yams reports an untagged quoted scalar as `!!str`, and resolves the
-    /// tags of mapping keys when it checks them for duplicates, so where that matters the text decides.
-    private func explicitTag(of scalar: YAMLNode.Scalar) -> String? {
-        let tag = scalar.tag.rawValue
-        if tag.isEmpty { return nil }
-        let ambiguous = scalar.style == .plain || scalar.string == "null" || scalar.string == "~"
-        guard ambiguous, let mark = scalar.mark else { return tag }
-        return source.startsWithTag(at: mark) ? tag : nil
     }
 
     /// Counts one decoded node and tells whether it was reached through an alias (its anchor seen before), in
     /// which case the caller decrements `aliasDepth` when done. Refuses alias bombs the way go-yaml v2 does.
-    private mutating func enter(_ node: YAMLNode) throws(Failure) -> Bool {
+    private mutating func enter(_ index: Int) throws(Failure) -> Bool {
         var viaAlias = false
-        if let anchor = Self.anchor(of: node) {
-            viaAlias = !seenAnchors.insert(ObjectIdentifier(anchor)).inserted
+        if tree.nodes[index].anchored {
+            viaAlias = !seenAnchored.insert(index).inserted
             if viaAlias { aliasDepth += 1 }
         }
         decodeCount += 1
@@ -170,15 +179,6 @@ package struct KubeconfigYAMLReader {
             throw Failure(detail: "the document contains excessive aliasing" + (refusal.map { "; \($0)" } ?? ""))
         }
         return viaAlias
-    }
-
-    private static func anchor(of node: YAMLNode) -> Anchor? {
-        switch node {
-        case .scalar(let scalar): scalar.anchor
-        case .mapping(let mapping): mapping.anchor
-        case .sequence(let sequence): sequence.anchor
-        case .alias: nil
-        }
     }
 
     /// go-yaml v2's limit: up to 99% of decodes may come from aliases in small documents, 10% in huge ones.
@@ -205,73 +205,5 @@ package struct KubeconfigYAMLReader {
         let place = path.isEmpty ? "the document" : path
         let lineText = line.map { " (line \($0))" } ?? ""
         return Failure(detail: "\(place) \(detail)\(lineText)" + (refusal.map { "; \($0)" } ?? ""))
-    }
-
-    /// Yams' own description quotes the offending line, which may hold a token: only position and problem pass.
-    static func describe(_ error: any Error) -> String {
-        guard let yamlError = error as? YamlError else { return "invalid YAML" }
-        switch yamlError {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let contextText = context.map { " (\($0.text))" } ?? ""
-            return "invalid YAML at line \(mark.line), column \(mark.column): \(problem)\(contextText)"
-        case .reader(let problem, _, _, _):
-            return "invalid YAML: \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return "invalid YAML at line \(context.mark.line): duplicate keys \(duplicates.sorted().joined(separator: ", "))"
-        case .dataCouldNotBeDecoded:
-            return "invalid YAML: the file is not UTF-8 text"
-        default:
-            return "invalid YAML"
-        }
-    }
-}
-
-/// The kubeconfig text by line, to look at what starts a node (Yams does not say whether a tag was written).
-private struct SourceText {
-    private let lines: [[Unicode.Scalar]]
-
-    init(_ text: String) {
-        var lines: [[Unicode.Scalar]] = [[]]
-        var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
-            // libyaml's line breaks; a BOM at the start is not counted in columns.
-            switch scalar {
-            case "\n" where previous == "\r":
-                break
-            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
-                lines.append([])
-            case "\u{FEFF}" where lines.count == 1 && lines[0].isEmpty:
-                break
-            default:
-                lines[lines.count - 1].append(scalar)
-            }
-            previous = scalar
-        }
-        self.lines = lines
-    }
-
-    /// Whether the node starting at `mark` carries a tag: `!…`, possibly after an anchor `&name`.
-    func startsWithTag(at mark: Mark) -> Bool {
-        var line = mark.line - 1
-        var column = mark.column - 1
-        func current() -> Unicode.Scalar? {
-            guard line >= 0, line < lines.count else { return nil }
-            return column < lines[line].count ? lines[line][column] : "\n"
-        }
-        func advance() {
-            guard line >= 0, line < lines.count else { return }
-            if column < lines[line].count {
-                column += 1
-            } else {
-                line += 1
-                column = 0
-            }
-        }
-        if current() == "&" {
-            while let scalar = current(), !" \t\n".unicodeScalars.contains(scalar) { advance() }
-            while let scalar = current(), " \t\n".unicodeScalars.contains(scalar) { advance() }
-        }
-        return current() == "!"
     }
 }
