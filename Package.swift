@@ -90,7 +90,14 @@ let package = Package(
             dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
-        .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
+        .testTarget(
+            name: "TestAPIServerTests",
+            dependencies: [
+                "TestAPIServer", "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "ProvidersTests", dependencies: ["Providers", "Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),

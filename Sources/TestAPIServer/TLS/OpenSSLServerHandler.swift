@@ -83,6 +83,10 @@ final class OpenSSLServerHandler: ChannelDuplexHandler {
             state = .inputClosed
             context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         } else {
+            // Answer with ours and close: `context.close` goes past this handler's own `close`.
+            state = .closed
+            connection.shutdown()
+            sendOutput(context: context)
             context.close(promise: nil)
         }
     }
