@@ -11,6 +11,10 @@ struct TLSPeerCertificate: Sendable, Equatable {
     /// In certificate order.
     var subject: [NameEntry]
 
+    init(subject: [NameEntry]) {
+        self.subject = subject
+    }
+
     /// Reads the subject of an X509.
     init(subjectOf certificate: OpaquePointer) {
         subject = []
