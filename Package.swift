@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,7 +84,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
@@ -98,7 +96,14 @@ let package = Package(
             dependencies: ["KubeAPI", "TestAPIServer", "COpenSSL", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Support"),
         .testTarget(name: "KubeAPITests", dependencies: ["KubeAPI", "TestAPIServer", "TestSupport"]),
-        .testTarget(name: "TestAPIServerTests", dependencies: ["TestAPIServer"]),
+        .testTarget(
+            name: "TestAPIServerTests",
+            dependencies: [
+                "TestAPIServer", "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "ProvidersTests", dependencies: ["Providers", "Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),
         .testTarget(name: "ControllersTests", dependencies: ["Controllers", "KubeAPI", "TestAPIServer", "TestSupport"]),

@@ -99,6 +99,37 @@ struct TransportTests {
         #expect(anonymous.headers["x-client-cn"] == nil)
     }
 
+    @Test func aClientCertificateFromAnotherCAIsRefusedAtTheHandshake() async throws {
+        let fixture = try await ServerFixture(requestClientCertificates: true)
+        defer { fixture.tearDown() }
+        let stranger = try TestCertificateAuthority.generate(commonName: "some-other-ca")
+            .issueClientCertificate(commonName: "mallory", organizations: ["system:masters"])
+
+        var request = fixture.request("GET", "/echo")
+        request.tls.clientCertificatePEM = stranger.certificatePEM
+        request.tls.clientKeyPEM = stranger.privateKeyPEM
+        let error = await transportError { try await fixture.transport.send(request) }
+        #expect(error != nil)
+        #expect(fixture.endpoints.lastRequest == nil)
+
+        let anonymous = try await fixture.transport.send(fixture.request("GET", "/echo"))
+        #expect(anonymous.status == 200)
+        #expect(anonymous.headers["x-client-cn"] == nil)
+    }
+
+    @Test func plainHTTPToTheTLSPortIsClosedAndTheServerKeepsServing() async throws {
+        let fixture = try await ServerFixture()
+        defer { fixture.tearDown() }
+
+        let plain = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(fixture.port)/echo", timeout: .seconds(10))
+        let error = await transportError { try await fixture.transport.send(plain) }
+        #expect(error != nil)
+        #expect(fixture.endpoints.lastRequest == nil)
+
+        let response = try await fixture.transport.send(fixture.request("GET", "/echo"))
+        #expect(response.status == 200)
+    }
+
     @Test func caAndClientCertificateCanComeFromFiles() async throws {
         let fixture = try await ServerFixture(requestClientCertificates: true)
         defer { fixture.tearDown() }

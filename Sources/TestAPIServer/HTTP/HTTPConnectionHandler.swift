@@ -1,7 +1,6 @@
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOSSL
 
 /// Assembles one HTTP/1.1 request at a time, runs the `ServerRequestHandler` in a task and writes its response.
 /// Lives on the connection's event loop.
@@ -10,15 +9,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     typealias OutboundOut = HTTPServerResponsePart
 
     private let requestHandler: any ServerRequestHandler
-    private let sslHandler: NIOSSLServerHandler
     private let logger: Logger
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var responseTask: Task<Void, Never>?
+    /// From the TLS handshake: set before the first request arrives.
+    private var clientCertificate: ClientCertificateSubject?
 
-    init(requestHandler: any ServerRequestHandler, sslHandler: NIOSSLServerHandler, logger: Logger) {
+    init(requestHandler: any ServerRequestHandler, logger: Logger) {
         self.requestHandler = requestHandler
-        self.sslHandler = sslHandler
         self.logger = logger
     }
 
@@ -37,6 +36,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let handshake = event as? TLSHandshakeCompleted {
+            clientCertificate = handshake.peerCertificate.flatMap(Self.clientCertificateSubject)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         // The client went away: stop the handler's work (a watch's event stream, a slow answer).
         responseTask?.cancel()
@@ -49,7 +55,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let request = ServerRequest(
             method: head.method.rawValue, path: path, query: query,
             headers: head.headers.map { (name: $0.name, value: $0.value) }, body: body,
-            clientCertificate: clientCertificateSubject())
+            clientCertificate: clientCertificate)
         let handler = requestHandler
         let writer = HTTPResponseWriter(channel: channel, version: head.version, keepAlive: head.isKeepAlive)
         responseTask = Task {
@@ -58,13 +64,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    private func clientCertificateSubject() -> ClientCertificateSubject? {
-        // Only a certificate that verified against the client CA gets here: verification is on when requested.
-        guard let certificate = sslHandler.peerCertificate else { return nil }
-        let names = certificate.subjectName
-        guard let commonName = names.last(where: { $0.type == .commonName })?.value else { return nil }
+    /// The user (last CN) and groups (every O) of a client certificate, as kube-apiserver reads them.
+    /// Only a certificate that verified against the client CA gets here.
+    private static func clientCertificateSubject(_ certificate: TLSPeerCertificate) -> ClientCertificateSubject? {
+        let names = certificate.subject
+        guard let commonName = names.last(where: { $0.type == "CN" })?.value else { return nil }
         return ClientCertificateSubject(
-            commonName: commonName, organizations: names.filter { $0.type == .organization }.map(\.value))
+            commonName: commonName, organizations: names.filter { $0.type == "O" }.map(\.value))
     }
 
     /// Splits a request target into its percent-decoded path and raw query.

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import NIOSSL
 import Synchronization
 
 /// A generic HTTPS/1.1 server on 127.0.0.1 that hands every request to a `ServerRequestHandler`.
@@ -39,7 +38,7 @@ public final class HTTPSServer: Sendable {
 
     /// Binds 127.0.0.1 on `port` (0 = any free port) and returns the bound port.
     public func start(port: Int = 0) async throws -> Int {
-        let sslContext = try tls.makeSSLContext()
+        let tlsContext = try OpenSSLServerContext(material: tls)
         let handler = self.handler
         let logger = self.logger
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -49,12 +48,10 @@ public final class HTTPSServer: Sendable {
             .childChannelInitializer { [weak self] channel in
                 self?.register(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    let sslHandler = NIOSSLServerHandler(context: sslContext)
                     let operations = channel.pipeline.syncOperations
-                    try operations.addHandler(sslHandler)
+                    try operations.addHandler(OpenSSLServerHandler(context: tlsContext, logger: logger))
                     try operations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try operations.addHandler(
-                        HTTPConnectionHandler(requestHandler: handler, sslHandler: sslHandler, logger: logger))
+                    try operations.addHandler(HTTPConnectionHandler(requestHandler: handler, logger: logger))
                 }
             }
         let listener = try await bootstrap.bind(host: "127.0.0.1", port: port).get()

@@ -1,6 +1,3 @@
-import NIOCore
-import NIOSSL
-
 /// The server's certificate and key, and optionally the CA its clients' certificates must chain to.
 public struct ServerTLSMaterial: Sendable {
     /// Server certificate (then any intermediates), PEM.
@@ -13,21 +10,5 @@ public struct ServerTLSMaterial: Sendable {
         self.certificateChainPEM = certificateChainPEM
         self.privateKeyPEM = privateKeyPEM
         self.clientCATrustPEM = clientCATrustPEM
-    }
-
-    func makeSSLContext() throws -> NIOSSLContext {
-        let chain = try NIOSSLCertificate.fromPEMBytes(certificateChainPEM)
-        let key = try NIOSSLPrivateKey(bytes: privateKeyPEM, format: .pem)
-        var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-        // HTTP/1.1 only: clients that offer h2 fall back to it.
-        configuration.applicationProtocols = ["http/1.1"]
-        // Idle clients rarely answer close_notify; don't hold stop() hostage waiting for it.
-        configuration.shutdownTimeout = .milliseconds(100)
-        if let clientCATrustPEM {
-            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(clientCATrustPEM))
-            configuration.certificateVerification = .optionalVerification
-        }
-        return try NIOSSLContext(configuration: configuration)
     }
 }

@@ -14,7 +14,7 @@ final class OpenSSLKey {
         EVP_PKEY_free(pointer)
     }
 
-    /// A fresh EC key on P-256: fast to generate, supported by curl/OpenSSL and NIOSSL/BoringSSL alike.
+    /// A fresh EC key on P-256: fast to generate, supported by every TLS client that matters.
     static func generateP256() throws -> OpenSSLKey {
         guard let context = EVP_PKEY_CTX_new_from_name(nil, "EC", nil) else {
             throw TestCertificateAuthorityError("creating the key generation context")
@@ -82,6 +82,11 @@ final class OpenSSLCertificate {
 
     deinit {
         X509_free(pointer)
+    }
+
+    /// Takes over a certificate the caller holds a reference to.
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
     }
 
     init(pem: [UInt8]) throws {
