@@ -11,12 +11,16 @@ struct CheckReport: Sendable {
     var failed: Bool { results.contains { $0.status == .fail } }
 
     /// `PASS  local API  https://... answers: v1.31.0`, aligned; a fix on the next line, indented.
+    private static func padded(_ text: String, to width: Int) -> String {
+        text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+    }
+
     var text: String {
         let width = results.map(\.name.count).max() ?? 0
         var lines: [String] = []
         for result in results {
-            let status = result.status.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0)
-            lines.append("\(status)  \(result.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(result.detail)")
+            let status = Self.padded(result.status.rawValue.uppercased(), to: 4)
+            lines.append("\(status)  \(Self.padded(result.name, to: width))  \(result.detail)")
             if let fix = result.fix, result.status == .fail || result.status == .warn {
                 lines.append(String(repeating: " ", count: width + 8) + "fix: " + fix)
             }

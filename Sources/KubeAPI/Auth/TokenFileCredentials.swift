@@ -56,7 +56,7 @@ public actor TokenFileCredentials: CredentialSource {
         let bytes = try FileReading.bytes(atPath: path) { reason in
             ConfigError("token file \(path) cannot be read: \(reason)")
         }
-        let token = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard !token.isEmpty else {
             throw ConfigError("token file \(path) is empty (expected a bearer token)")
         }

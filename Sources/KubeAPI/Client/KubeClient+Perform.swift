@@ -155,7 +155,7 @@ extension KubeClient {
 
     /// Retry-After in seconds (the form kube-apiserver sends); HTTP dates are not used by it.
     static func parseRetryAfter(_ value: String) -> Duration? {
-        guard let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 else { return nil }
+        guard let seconds = Int(value.trimmingWhitespace()), seconds >= 0 else { return nil }
         return .seconds(seconds)
     }
 

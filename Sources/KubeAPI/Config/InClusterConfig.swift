@@ -34,7 +34,7 @@ extension KubeconfigLoader {
 
         var namespace = "default"
         if let bytes = try? FileReading.bytes(atPath: folder + "namespace", { ConfigError($0) }) {
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
             if !text.isEmpty { namespace = text }
         }
         return ClusterConfig(

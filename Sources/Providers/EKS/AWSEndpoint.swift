@@ -11,7 +11,7 @@ struct AWSEndpoint: Sendable, Equatable {
     /// `url` checked and split; errors name `flag`.
     init(_ url: String, flag: String) throws(ProviderError) {
         let validated = try GoogleEndpoint.validated(url, origin: flag)
-        let afterScheme = validated.range(of: "://").map { validated[$0.upperBound...] } ?? Substring(validated)
+        let afterScheme = validated.firstRange(of: "://").map { validated[$0.upperBound...] } ?? Substring(validated)
         var authority = afterScheme.prefix { $0 != "/" }
         let path = afterScheme.dropFirst(authority.count)
         guard !path.contains("?"), !path.contains("#") else {

@@ -20,6 +20,6 @@ struct AWSTimestamp: Sendable {
     /// `2026-11-30T12:00:00Z` (optionally with fractional seconds), as STS and the Pod Identity agent write
     /// expirations; nil for anything else.
     static func parseISO8601(_ text: String) -> Date? {
-        RFC3339.parse(String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()))
+        RFC3339.parse(text.trimmingWhitespace())
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import KubeAPI
 
 /// The INI dialect of `~/.aws/credentials` and `~/.aws/config`, parsed strictly: `[section]` headers,
 /// `key = value` (or `key: value`) lines, `#` and `;` comment lines, and indented continuation lines of a
@@ -23,7 +24,7 @@ struct INIFile: Sendable, Equatable {
         // `\r\n` is one Character in Swift: splitting on isNewline handles both line endings.
         for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = offset + 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingWhitespace()
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
             if line.first == " " || line.first == "\t" {
                 guard nestedKey else {
@@ -36,7 +37,7 @@ struct INIFile: Sendable, Equatable {
                 guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
                     throw ParseError(line: number, reason: "a section header must be [name]")
                 }
-                let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = trimmed.dropFirst().dropLast().trimmingWhitespace()
                 guard !name.isEmpty else { throw ParseError(line: number, reason: "empty section name") }
                 guard sections[name] == nil else {
                     throw ParseError(line: number, reason: "section [\(name)] appears twice")
@@ -48,8 +49,8 @@ struct INIFile: Sendable, Equatable {
             guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw ParseError(line: number, reason: "expected key = value")
             }
-            let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+            let key = trimmed[..<separator].trimmingWhitespace().lowercased()
+            let value = trimmed[trimmed.index(after: separator)...].trimmingWhitespace()
             guard !key.isEmpty else { throw ParseError(line: number, reason: "a setting without a key") }
             guard let section = current else {
                 throw ParseError(line: number, reason: "\(key) is set before any [section]")

@@ -72,7 +72,7 @@ struct PodIdentityCredentials: AWSCredentialFetcher {
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile): cannot be read (is the pod identity token "
                     + "volume mounted?)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: data, as: UTF8.self).trimmingWhitespace()
     }
 }
 

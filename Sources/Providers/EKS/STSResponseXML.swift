@@ -5,8 +5,8 @@ enum STSResponseXML {
     /// The text of the first `<name>...</name>`, entities decoded; nil when absent.
     static func element(_ name: String, in body: [UInt8]) -> String? {
         let text = String(decoding: body.prefix(1 << 20), as: UTF8.self)
-        guard let open = text.range(of: "<\(name)>"),
-            let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex)
+        guard let open = text.firstRange(of: "<\(name)>"),
+            let close = text[open.upperBound...].firstRange(of: "</\(name)>")
         else { return nil }
         return decodeEntities(text[open.upperBound..<close.lowerBound])
     }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import KubeAPI
 
 /// IRSA: `AWS_WEB_IDENTITY_TOKEN_FILE` (a projected service-account token, re-read on every refresh because
 /// the kubelet rotates it) exchanged with STS `AssumeRoleWithWebIdentity` for `AWS_ROLE_ARN`.
@@ -35,7 +36,7 @@ struct WebIdentityCredentials: AWSCredentialFetcher {
                 "AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile): cannot be read (is the projected service-account token "
                     + "volume mounted?)")
         }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         guard !token.isEmpty else {
             throw ProviderError("AWS_WEB_IDENTITY_TOKEN_FILE \(tokenFile): is empty (is the token volume mounted?)")
         }

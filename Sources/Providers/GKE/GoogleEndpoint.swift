@@ -21,7 +21,7 @@ enum GoogleEndpoint {
 
     /// The host of `scheme://[userinfo@]host[:port][/path]`, brackets kept for IPv6; nil when empty.
     static func host(of url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
         var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
         let host: Substring

@@ -35,7 +35,7 @@ public struct KubeconfigProvider: RemoteClusterProvider {
             return config
         } catch {
             // The loader's advice names the local cluster's flag; here the remote one is meant.
-            let message = error.message.replacingOccurrences(of: "-local-kubeconfig", with: "-remote-kubeconfig")
+            let message = error.message.replacing("-local-kubeconfig", with: "-remote-kubeconfig")
             throw ProviderError("remote cluster: \(message)")
         }
     }
